@@ -1,0 +1,24 @@
+import type { Metadata } from 'next';
+import type { ReactNode } from 'react';
+import './globals.css';
+
+export const metadata: Metadata = {
+  title: 'Diffusion Playground',
+  description: 'Masked-diffusion vs autoregressive decoding, measured on your own hardware.',
+};
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body>
+        <header className="site-header">
+          <a href="/" className="brand">
+            Diffusion Playground
+          </a>
+          <span className="tagline">masked diffusion vs autoregressive, measured here</span>
+        </header>
+        <main>{children}</main>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,98 @@
+// `dlm compare`: one prompt through the bundled AR and diffusion models with the same session options,
+// each warmed up, then timed over repeats; medians side by side, stored as a "compare" experiment.
+import { captureEnvironment } from '../env/environment.ts';
+import { createExperiment, finishExperiment } from '../db/experiments.ts';
+import { createEngine, loadModel } from '../engines/index.ts';
+import { BUNDLED_AR_MODEL_ID, BUNDLED_DIFFUSION_MODEL_ID } from '../harness/bundled-models.ts';
+import { measureRepeated, type RepeatedMeasurement } from '../harness/measure.ts';
+import { storeResult } from '../harness/store.ts';
+import { intFlag, parseArgs, UsageError } from './args.ts';
+import { DECODING_HELP, DECODING_VALUE_FLAGS, hardwareLabel, readDecodingSettings, readSessionSettings, readStepsSpec, resolveSteps, SESSION_VALUE_FLAGS } from './decoding-flags.ts';
+
+export const COMPARE_HELP = `Usage: dlm compare --prompt TEXT [--length N] [options] [--json]
+
+Runs the prompt through the bundled autoregressive and diffusion models (same ORT session options, one
+warm-up each, medians over --repeats) and prints outputs, ttft, total ms, NFE, tokens/s and the speedup.
+  --length N          output length for both (AR max new tokens = diffusion canvas; default 64)
+  --repeats N         timed repeats per engine (default 3)
+  --ar-model ID, --diffusion-model ID   compare other folders
+  --no-store          do not save the runs in the database
+${DECODING_HELP}`;
+
+export async function compareCommand(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, {
+    values: ['prompt', 'length', 'repeats', 'ar-model', 'diffusion-model', ...DECODING_VALUE_FLAGS, ...SESSION_VALUE_FLAGS],
+    switches: ['json', 'no-store', 'help'],
+  });
+  if (args.switches.has('help')) {
+    console.log(COMPARE_HELP);
+    return 0;
+  }
+  const rawPrompt = args.values.get('prompt');
+  if (rawPrompt === undefined || rawPrompt === '') throw new UsageError('--prompt is required and must not be empty');
+  const prompt = rawPrompt.replace(/\\n/g, '\n');
+  const length = intFlag(args, 'length', intFlag(args, 'max-tokens', 64, 1), 1);
+  const repeats = intFlag(args, 'repeats', 3, 1, 1000);
+  const session = readSessionSettings(args);
+  const settings = { ...readDecodingSettings(args), maxNewTokens: length };
+  const steps = resolveSteps(readStepsSpec(args), length);
+  if (steps !== undefined) settings.steps = steps;
+
+  const ar = await loadModel(args.values.get('ar-model') ?? BUNDLED_AR_MODEL_ID, session);
+  const diffusion = await loadModel(args.values.get('diffusion-model') ?? BUNDLED_DIFFUSION_MODEL_ID, session);
+  if (ar.config.decoding !== 'autoregressive') throw new UsageError(`${ar.info.id} is not an autoregressive model`);
+  if (diffusion.config.decoding !== 'diffusion') throw new UsageError(`${diffusion.info.id} is not a diffusion model`);
+
+  const measured: [typeof ar, RepeatedMeasurement][] = [];
+  for (const model of [ar, diffusion]) {
+    measured.push([model, await measureRepeated(createEngine(model), { prompt, settings }, { warmup: 1, repeats })]);
+  }
+  const [[, arRun], [, diffusionRun]] = measured as [[typeof ar, RepeatedMeasurement], [typeof ar, RepeatedMeasurement]];
+  const speedup = arRun.medianTotalMs / diffusionRun.medianTotalMs;
+  const environment = captureEnvironment({ executionProvider: session.executionProvider, threads: session.intraOpThreads });
+
+  let slug: string | null = null;
+  if (!args.switches.has('no-store')) {
+    const experiment = await createExperiment({
+      title: `compare: ${prompt.trim().slice(0, 60)}`,
+      kind: 'compare',
+      config: { prompt, length, repeats, warmup: 1, settings, session, models: { autoregressive: ar.info.id, diffusion: diffusion.info.id } },
+      environment,
+    });
+    for (const [model, run] of measured) for (const result of run.results) await storeResult(experiment.id, model, prompt, result);
+    await finishExperiment(experiment.id, 'finished');
+    slug = experiment.slug;
+  }
+
+  const rows = measured.map(([model, run]) => ({
+    engine: model.config.decoding,
+    model: model.info.id,
+    modelSha256: model.info.sha256,
+    output: run.results[0]!.text,
+    stopReason: run.results[0]!.stopReason,
+    generatedTokens: run.results[0]!.timings.generatedTokens,
+    forwardPasses: run.results[0]!.timings.forwardPasses,
+    medianTtftMs: run.medianTtftMs,
+    medianTotalMs: run.medianTotalMs,
+    medianTokensPerSecond: run.medianTokensPerSecond,
+    medianForwardMs: run.medianForwardMs,
+    settings: run.results[0]!.settings,
+  }));
+  if (args.switches.has('json')) {
+    console.log(JSON.stringify({ prompt, hardware: hardwareLabel(session), environment, repeats, speedup, experimentSlug: slug, runs: rows }, null, 2));
+    return 0;
+  }
+  const label = hardwareLabel(session);
+  console.log(`prompt: ${JSON.stringify(prompt)}   length ${length}   medians of ${repeats} after 1 warm-up, on ${label} (${environment.cpuModel}, threads ${session.intraOpThreads ?? 'default'})`);
+  for (const r of rows) {
+    console.log(`\n${r.engine} (${r.model})\n  output: ${JSON.stringify(r.output)}  [${r.stopReason}]`);
+    console.log(
+      `  ttft ${r.medianTtftMs.toFixed(1)} ms · total ${r.medianTotalMs.toFixed(1)} ms · NFE ${r.forwardPasses} · ` +
+        `${r.generatedTokens} tokens · ${r.medianTokensPerSecond.toFixed(1)} tok/s · ${r.medianForwardMs.toFixed(2)} ms/forward (${label})`,
+    );
+  }
+  const faster = speedup >= 1 ? `diffusion ${speedup.toFixed(2)}× faster` : `diffusion ${(1 / speedup).toFixed(2)}× slower`;
+  console.log(`\nspeedup (AR total ÷ diffusion total, ${label}): ${speedup.toFixed(2)} — ${faster}`);
+  if (slug) console.log(`stored as experiment ${slug}`);
+  return 0;
+}

@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import Database from 'better-sqlite3';
+import { captureEnvironment } from '../env/environment.ts';
+import { closeDatabase, prepareDatabaseFile } from './client.ts';
+import { countExperiments, createExperiment, finishExperiment, getExperimentBySlug, listRecentExperiments } from './experiments.ts';
+import { databasePathFromUrl } from './location.ts';
+import { listRunsOfExperiment, recordRun } from './runs.ts';
+
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'dlm-db-test-'));
+const previousUrl = process.env.DATABASE_URL;
+
+before(() => {
+  process.env.DATABASE_URL = `file:${path.join(scratch, 'nested', 'folder', 'test.db')}`; // folders get created
+});
+after(async () => {
+  await closeDatabase();
+  process.env.DATABASE_URL = previousUrl;
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+describe('database file', () => {
+  test('is created, migrated once, in WAL mode, and re-migrating is a no-op', () => {
+    const file = path.join(scratch, 'fresh.db');
+    assert.deepEqual(prepareDatabaseFile(file).length, 1);
+    assert.deepEqual(prepareDatabaseFile(file), []);
+    const sqlite = new Database(file);
+    assert.equal(sqlite.pragma('journal_mode', { simple: true }), 'wal');
+    const tables = sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[];
+    assert.deepEqual(tables.map((t) => t.name), ['Experiment', 'Run', '_prisma_migrations']);
+    sqlite.close();
+  });
+
+  test('a changed migration is refused rather than silently ignored', () => {
+    const file = path.join(scratch, 'tampered.db');
+    prepareDatabaseFile(file);
+    const sqlite = new Database(file);
+    sqlite.prepare("UPDATE _prisma_migrations SET checksum = 'x'").run();
+    sqlite.close();
+    assert.throws(() => prepareDatabaseFile(file), /was changed after it was applied/);
+  });
+
+  test('bad DATABASE_URL values give one clear message', () => {
+    assert.throws(() => databasePathFromUrl('postgres://localhost/db'), /must be a SQLite file URL/);
+    assert.throws(() => databasePathFromUrl('file:'), /must name a database file/);
+    assert.throws(() => databasePathFromUrl('file::memory:'), /not supported/);
+    assert.equal(databasePathFromUrl('file:/tmp/x.db'), '/tmp/x.db');
+  });
+
+  test('an unusable data folder is reported with its path, not a stack trace', () => {
+    const notAFolder = path.join(scratch, 'plain-file');
+    writeFileSync(notAFolder, 'x');
+    assert.throws(() => prepareDatabaseFile(path.join(notAFolder, 'db.sqlite')), (error: Error) => {
+      assert.match(error.message, /^cannot use the database at .*plain-file\/db\.sqlite: .*DATABASE_URL/);
+      assert.equal(error.message.includes('\n'), false);
+      return true;
+    });
+  });
+});
+
+describe('experiments and runs', () => {
+  test('an experiment and its runs round-trip with their JSON fields', async () => {
+    const environment = captureEnvironment({ executionProvider: 'cpu', threads: 2 });
+    const experiment = await createExperiment({ title: 'sort 16', kind: 'compare', config: { lengths: [16] }, environment });
+    assert.equal(experiment.status, 'running');
+    assert.match(experiment.slug, /^[A-Za-z0-9_-]{22}$/); // 128 bits in base64url
+    await recordRun({
+      experimentId: experiment.id,
+      engine: 'diffusion',
+      modelId: 'm',
+      modelSha256: 'a'.repeat(64),
+      taskId: 'sort',
+      itemId: 'sort/16/s7/i0',
+      prompt: 'sort: 31\n',
+      requestedLength: 2,
+      settings: { steps: 2, remasking: 'low_confidence', seed: 0 },
+      outputText: '13',
+      generatedTokens: 2,
+      ttftMs: 1.25,
+      totalMs: 2.5,
+      forwardPasses: 2,
+      passed: true,
+    });
+    const runs = await listRunsOfExperiment(experiment.id);
+    assert.equal(runs.length, 1);
+    assert.deepEqual(runs[0]!.settings, { steps: 2, remasking: 'low_confidence', seed: 0 });
+    assert.equal(runs[0]!.passed, true);
+    assert.equal(runs[0]!.error, null);
+
+    const shared = await getExperimentBySlug(experiment.slug);
+    assert.deepEqual(shared?.config, { lengths: [16] });
+    assert.equal(shared?.environment.threads, 2);
+    assert.equal(shared?.environment.node, process.versions.node);
+
+    const finished = await finishExperiment(experiment.id, 'finished');
+    assert.equal(finished.status, 'finished');
+    assert.ok(finished.finishedAt instanceof Date);
+    assert.equal(await countExperiments(), 1);
+    assert.equal((await listRecentExperiments()).length, 1);
+    assert.equal(await getExperimentBySlug('no-such-slug'), null);
+  });
+
+  test('share slugs do not repeat', async () => {
+    const environment = captureEnvironment();
+    const slugs = new Set<string>();
+    for (let i = 0; i < 20; i++) slugs.add((await createExperiment({ title: `t${i}`, kind: 'eval', config: {}, environment })).slug);
+    assert.equal(slugs.size, 20);
+  });
+});

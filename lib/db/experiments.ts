@@ -1,0 +1,84 @@
+// Queries on experiments: one exported function per query.
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { EnvironmentInfo } from '../env/environment.ts';
+import { getDatabase } from './client.ts';
+
+export type ExperimentKind = 'compare' | 'eval' | 'bench' | 'sweep';
+export type ExperimentStatus = 'running' | 'finished' | 'failed' | 'cancelled';
+
+export interface Experiment {
+  id: string;
+  slug: string; // share slug: 128 random bits, base64url
+  title: string;
+  kind: ExperimentKind;
+  status: ExperimentStatus;
+  createdAt: Date;
+  finishedAt: Date | null;
+  config: unknown; // the full request, parsed from JSON
+  environment: EnvironmentInfo;
+}
+
+type ExperimentRow = Omit<Experiment, 'config' | 'environment' | 'kind' | 'status'> & {
+  kind: string;
+  status: string;
+  config: string;
+  environment: string;
+};
+
+function fromRow(row: ExperimentRow): Experiment {
+  return {
+    ...row,
+    kind: row.kind as ExperimentKind,
+    status: row.status as ExperimentStatus,
+    config: JSON.parse(row.config) as unknown,
+    environment: JSON.parse(row.environment) as EnvironmentInfo,
+  };
+}
+
+/** 16 random bytes → 22 URL-safe characters: unguessable enough to share a result by link. */
+export function newShareSlug(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+export async function createExperiment(input: {
+  title: string;
+  kind: ExperimentKind;
+  config: unknown;
+  environment: EnvironmentInfo;
+}): Promise<Experiment> {
+  const { prisma } = await getDatabase();
+  const row = await prisma.experiment.create({
+    data: {
+      id: randomUUID(),
+      slug: newShareSlug(),
+      title: input.title,
+      kind: input.kind,
+      status: 'running',
+      config: JSON.stringify(input.config),
+      environment: JSON.stringify(input.environment),
+    },
+  });
+  return fromRow(row);
+}
+
+export async function finishExperiment(id: string, status: Exclude<ExperimentStatus, 'running'>): Promise<Experiment> {
+  const { prisma } = await getDatabase();
+  return fromRow(await prisma.experiment.update({ where: { id }, data: { status, finishedAt: new Date() } }));
+}
+
+export async function getExperimentBySlug(slug: string): Promise<Experiment | null> {
+  const { prisma } = await getDatabase();
+  const row = await prisma.experiment.findUnique({ where: { slug } });
+  return row ? fromRow(row) : null;
+}
+
+export async function listRecentExperiments(limit = 50): Promise<Experiment[]> {
+  const { prisma } = await getDatabase();
+  const rows = await prisma.experiment.findMany({ orderBy: { createdAt: 'desc' }, take: limit });
+  return rows.map(fromRow);
+}
+
+export async function countExperiments(): Promise<number> {
+  const { prisma } = await getDatabase();
+  return prisma.experiment.count();
+}

@@ -1,0 +1,111 @@
+// Autoregressive decoding with a KV cache: one forward over the prompt (prefill), then one token per forward.
+import * as ort from 'onnxruntime-node';
+import type { LoadedModel } from './loaded-model.ts';
+import { composeProcessors, type LogitsProcessor, suppressTokens, temperatureScale, topKFilter, topPFilter } from './sampling/logits-processors.ts';
+import { createRng } from './sampling/rng.ts';
+import { greedySampler, multinomialSampler, type Sampler } from './sampling/samplers.ts';
+import { firstStop, stopAtMaxTokens, stopOnEos } from './sampling/stopping-criteria.ts';
+import { resolveSettings } from './settings.ts';
+import type { DecodingSettings, Engine, GenerateOptions, GenerationRequest, GenerationResult, StopReason } from './types.ts';
+
+/** The cache tensors' names in the optimum/transformers.js export convention. */
+function cacheNames(session: ort.InferenceSession, numLayers: number) {
+  const names = Array.from({ length: numLayers }, (_, i) => ({
+    pastKey: `past_key_values.${i}.key`,
+    pastValue: `past_key_values.${i}.value`,
+    presentKey: `present.${i}.key`,
+    presentValue: `present.${i}.value`,
+  }));
+  const missing = names.flatMap((n) => [n.pastKey, n.pastValue]).filter((n) => !session.inputNames.includes(n));
+  if (missing.length > 0) throw new Error(`the AR export has no KV-cache inputs (missing ${missing[0]}): re-export it with past_key_values`);
+  return names;
+}
+
+function int64(values: ArrayLike<number>, dims: number[]): ort.Tensor {
+  return new ort.Tensor('int64', BigInt64Array.from(Array.from(values, (v) => BigInt(v))), dims);
+}
+
+/** Builds the per-step pipeline: logits processors then a sampler, from the resolved settings. */
+function tokenChooser(settings: DecodingSettings, eosTokenId: number): (logits: Float64Array, generated: number) => number {
+  const rng = createRng(settings.seed);
+  const sampler: Sampler = settings.temperature === 0 ? greedySampler : multinomialSampler(rng);
+  const sampling: LogitsProcessor[] =
+    settings.temperature === 0 ? [] : [temperatureScale(settings.temperature), topKFilter(settings.topK), topPFilter(settings.topP)];
+  const withEos = composeProcessors(sampling);
+  const withoutEos = composeProcessors([suppressTokens([eosTokenId]), ...sampling]);
+  return (logits, generated) => sampler((generated < settings.minNewTokens ? withoutEos : withEos)(logits));
+}
+
+export function createAutoregressiveEngine(model: LoadedModel): Engine {
+  const { session, config, tokenizer } = model;
+  const layers = cacheNames(session, config.numLayers);
+  const vocab = config.vocabSize;
+
+  async function generate(request: GenerationRequest, options: GenerateOptions = {}): Promise<GenerationResult> {
+    const started = performance.now();
+    const promptIds = tokenizer.encode(request.prompt);
+    const settings = resolveSettings('autoregressive', request.settings ?? {}, promptIds.length, config.contextLength);
+    const choose = tokenChooser(settings, config.eosTokenId);
+    const stopping = [stopOnEos(config.eosTokenId), stopAtMaxTokens(settings.maxNewTokens)];
+    options.onEvent?.({ type: 'start', engine: 'autoregressive', promptTokens: promptIds.length, length: settings.maxNewTokens });
+
+    const emptyCache = new ort.Tensor('float32', new Float32Array(0), [1, config.numKeyValueHeads, 0, config.headDim]);
+    const feeds: Record<string, ort.Tensor> = {};
+    for (const l of layers) feeds[l.pastKey] = feeds[l.pastValue] = emptyCache;
+    const generated: number[] = [];
+    const forwardMs: number[] = [];
+    let ttftMs = 0;
+    let stopReason: StopReason | null = null;
+    let stepIds: number[] = promptIds; // tokens fed this forward: the prompt, then the last token
+    let pastLength = 0;
+
+    while (stopReason === null) {
+      if (options.signal?.aborted) {
+        stopReason = 'cancelled';
+        break;
+      }
+      const total = pastLength + stepIds.length;
+      feeds.input_ids = int64(stepIds, [1, stepIds.length]);
+      feeds.attention_mask = int64(new Array<number>(total).fill(1), [1, total]);
+      feeds.position_ids = int64(Array.from(stepIds, (_, i) => pastLength + i), [1, stepIds.length]);
+      const t0 = performance.now();
+      const out = await session.run(feeds);
+      forwardMs.push(performance.now() - t0);
+
+      const logits = out.logits!.data as Float32Array;
+      const lastRow = Float64Array.from(logits.subarray((stepIds.length - 1) * vocab, stepIds.length * vocab));
+      const tokenId = choose(lastRow, generated.length);
+      generated.push(tokenId);
+      for (const l of layers) {
+        feeds[l.pastKey] = out[l.presentKey]!;
+        feeds[l.pastValue] = out[l.presentValue]!;
+      }
+      pastLength = total;
+      stepIds = [tokenId];
+      const elapsedMs = performance.now() - started;
+      if (generated.length === 1) ttftMs = elapsedMs;
+      options.onEvent?.({ type: 'token', index: generated.length - 1, tokenId, text: tokenizer.tokenText(tokenId), elapsedMs });
+      stopReason = firstStop(stopping, generated);
+    }
+
+    const tokenIds = generated.at(-1) === config.eosTokenId ? generated.slice(0, -1) : generated;
+    const totalMs = performance.now() - started;
+    return {
+      text: tokenizer.decode(tokenIds),
+      tokenIds,
+      stopReason,
+      promptTokens: promptIds.length,
+      settings,
+      timings: {
+        ttftMs,
+        totalMs,
+        forwardPasses: forwardMs.length,
+        forwardMs,
+        generatedTokens: tokenIds.length,
+        tokensPerSecond: tokenIds.length / (totalMs / 1000),
+      },
+    };
+  }
+
+  return { kind: 'autoregressive', modelId: model.info.id, generate };
+}

@@ -1,0 +1,113 @@
+// Masked-diffusion decoding (LLaDA-style): the canvas is prompt + L <mask> tokens; every step runs the
+// bidirectional model over the whole canvas and commits some masked positions of the current block.
+// Committed tokens are never re-masked. Output = canvas after the prompt, up to the first <eos>.
+import * as ort from 'onnxruntime-node';
+import type { LoadedModel } from '../loaded-model.ts';
+import { createRng } from '../sampling/rng.ts';
+import { resolveSettings } from '../settings.ts';
+import type { CommittedToken, Engine, GenerateOptions, GenerationRequest, GenerationResult, StopReason } from '../types.ts';
+import { tokensPerStep } from './schedule.ts';
+import { proposeToken } from './scoring.ts';
+import { type Candidate, selectPositionsToCommit, type UnmaskingRule } from './unmasking-policy.ts';
+
+/** True once the output is fixed: some <eos> is committed and every position before it is committed. */
+export function outputIsSettled(answer: Int32Array, maskId: number, eosId: number): boolean {
+  for (let i = 0; i < answer.length; i++) {
+    if (answer[i] === maskId) return false;
+    if (answer[i] === eosId) return true;
+  }
+  return true; // no mask left at all
+}
+
+export function createDiffusionEngine(model: LoadedModel): Engine {
+  const { session, config, tokenizer } = model;
+  const vocab = config.vocabSize;
+  const maskId = config.maskTokenId!;
+  const eosId = config.eosTokenId;
+  const usesAttentionMask = session.inputNames.includes('attention_mask');
+
+  async function generate(request: GenerationRequest, options: GenerateOptions = {}): Promise<GenerationResult> {
+    const started = performance.now();
+    const promptIds = tokenizer.encode(request.prompt);
+    const settings = resolveSettings('diffusion', request.settings ?? {}, promptIds.length, config.contextLength);
+    const { maxNewTokens: length, blockLength, remasking, temperature, threshold } = settings;
+    const rng = createRng(settings.seed);
+    const prompt = promptIds.length;
+    const total = prompt + length;
+    options.onEvent?.({ type: 'start', engine: 'diffusion', promptTokens: prompt, length });
+
+    const canvas = new BigInt64Array(total).fill(BigInt(maskId));
+    promptIds.forEach((id, i) => (canvas[i] = BigInt(id)));
+    const answer = new Int32Array(length).fill(maskId); // mirror of the answer part, as numbers
+    const feeds: Record<string, ort.Tensor> = { input_ids: new ort.Tensor('int64', canvas, [1, total]) };
+    if (usesAttentionMask) feeds.attention_mask = new ort.Tensor('int64', new BigInt64Array(total).fill(1n), [1, total]);
+
+    const blocks = length / blockLength;
+    const stepsPerBlock = settings.steps / blocks;
+    const forwardMs: number[] = [];
+    let ttftMs = 0;
+    let step = 0;
+    let stopReason: StopReason | null = null;
+
+    decoding: for (let block = 0; block < blocks; block++) {
+      const blockStart = block * blockLength;
+      const blockEnd = blockStart + blockLength;
+      // Fixed-step modes follow LLaDA's schedule; threshold mode keeps stepping until the block is full.
+      const schedule = threshold === null ? tokensPerStep(blockLength, stepsPerBlock) : null;
+      for (let blockStep = 0; ; blockStep++) {
+        const masked: number[] = [];
+        for (let p = blockStart; p < blockEnd; p++) if (answer[p] === maskId) masked.push(p);
+        if (masked.length === 0 || (schedule && blockStep >= schedule.length)) break;
+        if (options.signal?.aborted) {
+          stopReason = 'cancelled';
+          break decoding;
+        }
+        const t0 = performance.now();
+        const out = await session.run(feeds);
+        forwardMs.push(performance.now() - t0);
+        const logits = out.logits!.data as Float32Array;
+
+        const proposals = new Map<number, { tokenId: number; confidence: number }>();
+        const candidates: Candidate[] = masked.map((position) => {
+          const proposal = proposeToken(logits, (prompt + position) * vocab, vocab, remasking, temperature, rng, maskId);
+          proposals.set(position, proposal);
+          return { position, confidence: proposal.confidence };
+        });
+        const rule: UnmaskingRule = schedule ? { mode: 'count', count: schedule[blockStep]! } : { mode: 'threshold', threshold: threshold! };
+        const committed: CommittedToken[] = selectPositionsToCommit(candidates, rule).map((position) => {
+          const { tokenId, confidence } = proposals.get(position)!;
+          answer[position] = tokenId;
+          canvas[prompt + position] = BigInt(tokenId);
+          return { position, tokenId, text: tokenizer.tokenText(tokenId), confidence };
+        });
+        const elapsedMs = performance.now() - started;
+        if (step === 0) ttftMs = elapsedMs;
+        options.onEvent?.({ type: 'step', step, block, committed, elapsedMs });
+        step++;
+        if (outputIsSettled(answer, maskId, eosId)) break decoding; // the rest cannot change the output
+      }
+    }
+
+    const end = answer.indexOf(eosId);
+    const tokenIds = Array.from(answer.subarray(0, end === -1 ? length : end)).filter((id) => id !== maskId);
+    stopReason ??= end === -1 ? 'max_tokens' : 'eos';
+    const totalMs = performance.now() - started;
+    return {
+      text: tokenizer.decode(tokenIds),
+      tokenIds,
+      stopReason,
+      promptTokens: prompt,
+      settings,
+      timings: {
+        ttftMs,
+        totalMs,
+        forwardPasses: forwardMs.length,
+        forwardMs,
+        generatedTokens: tokenIds.length,
+        tokensPerSecond: tokenIds.length / (totalMs / 1000),
+      },
+    };
+  }
+
+  return { kind: 'diffusion', modelId: model.info.id, generate };
+}

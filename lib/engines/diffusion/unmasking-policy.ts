@@ -1,0 +1,18 @@
+// Which masked positions to reveal this step. Pure: no model, no randomness, no state.
+
+export interface Candidate {
+  position: number; // canvas index of a still-masked position in the current block
+  confidence: number; // the remasking policy's score for its proposed token
+}
+
+export type UnmaskingRule =
+  | { mode: 'count'; count: number } // fixed-step schedules: exactly this many (or all, if fewer remain)
+  | { mode: 'threshold'; threshold: number }; // Fast-dLLM: every candidate above the threshold, and at least one
+
+/** Returns the positions to commit, most confident first; ties go to the leftmost position. */
+export function selectPositionsToCommit(candidates: readonly Candidate[], rule: UnmaskingRule): number[] {
+  const ranked = [...candidates].sort((a, b) => b.confidence - a.confidence || a.position - b.position);
+  if (rule.mode === 'count') return ranked.slice(0, Math.max(0, rule.count)).map((c) => c.position);
+  const confident = ranked.filter((c) => c.confidence > rule.threshold);
+  return (confident.length > 0 ? confident : ranked.slice(0, 1)).map((c) => c.position);
+}

@@ -1,0 +1,84 @@
+// The one interface both decoding engines implement, and the settings, events and results they share.
+
+export type ExecutionProvider = 'cpu' | 'cuda' | 'webgpu';
+export type GraphOptimizationLevel = 'disabled' | 'basic' | 'extended' | 'all';
+
+/** ORT session options; both engines in a comparison always get the same ones. */
+export interface SessionSettings {
+  executionProvider: ExecutionProvider;
+  intraOpThreads: number | null; // null = onnxruntime's default (one per physical core)
+  graphOptimizationLevel: GraphOptimizationLevel;
+}
+
+export type RemaskingPolicy = 'low_confidence' | 'random' | 'margin' | 'entropy';
+
+/** Every decoding setting either engine understands; each engine reads the ones that apply to it. */
+export interface DecodingSettings {
+  maxNewTokens: number; // AR: most tokens to generate; diffusion: canvas length L
+  temperature: number; // 0 = greedy / argmax
+  topK: number; // AR only; 0 = off
+  topP: number; // AR only; 1 = off
+  seed: number; // for every random choice (sampling, Gumbel noise, random remasking)
+  minNewTokens: number; // AR only: <eos> is suppressed before this many tokens (exact-length latency sweeps)
+  steps: number; // diffusion: denoising steps over the whole canvas (fixed-step modes)
+  blockLength: number; // diffusion: semi-autoregressive block size; = maxNewTokens for one block
+  remasking: RemaskingPolicy; // diffusion: how committed positions are chosen each step
+  threshold: number | null; // diffusion: commit every masked token above this confidence (Fast-dLLM); null = fixed steps
+}
+
+export interface GenerationRequest {
+  prompt: string;
+  settings?: Partial<DecodingSettings>;
+}
+
+export type StopReason = 'eos' | 'max_tokens' | 'cancelled';
+
+/** A committed diffusion position, as shown on the denoising canvas. */
+export interface CommittedToken {
+  position: number; // index within the answer canvas (0 = first generated position)
+  tokenId: number;
+  text: string;
+  confidence: number; // the remasking policy's score that got it committed
+}
+
+export type GenerationEvent =
+  | { type: 'start'; engine: 'autoregressive' | 'diffusion'; promptTokens: number; length: number }
+  | { type: 'token'; index: number; tokenId: number; text: string; elapsedMs: number } // AR: one per token
+  | { type: 'step'; step: number; block: number; committed: CommittedToken[]; elapsedMs: number }; // diffusion: one per step
+
+export interface GenerationTimings {
+  ttftMs: number; // to the first generated (AR) or first committed (diffusion) token, tokenisation included
+  totalMs: number; // whole generate() call
+  forwardPasses: number; // NFE
+  forwardMs: number[]; // wall time of each session.run inside the engine
+  generatedTokens: number; // output tokens after trimming, prompt excluded
+  tokensPerSecond: number; // generatedTokens / totalMs
+}
+
+export interface GenerationResult {
+  text: string;
+  tokenIds: number[]; // generated ids, without the prompt and without <eos>
+  stopReason: StopReason;
+  promptTokens: number;
+  settings: DecodingSettings; // what was actually used, defaults filled in
+  timings: GenerationTimings;
+}
+
+export interface GenerateOptions {
+  onEvent?: (event: GenerationEvent) => void;
+  signal?: AbortSignal; // checked before every forward pass
+}
+
+export interface Engine {
+  readonly kind: 'autoregressive' | 'diffusion';
+  readonly modelId: string;
+  generate(request: GenerationRequest, options?: GenerateOptions): Promise<GenerationResult>;
+}
+
+export class SettingsError extends Error {}
+
+export const DEFAULT_SESSION_SETTINGS: SessionSettings = {
+  executionProvider: 'cpu',
+  intraOpThreads: null,
+  graphOptimizationLevel: 'all',
+};

@@ -1,0 +1,123 @@
+// Finds model folders (Hugging Face layout: config.json + onnx/model.onnx) under models/ and $DLM_MODELS_DIR
+// and describes each one. A folder that is not usable is still listed, with the reason, so users see why.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { projectRoot } from '../paths.ts';
+import { sha256OfFile } from './file-hash.ts';
+import { countOnnxParameters } from './onnx-parameters.ts';
+
+export type DecodingKind = 'autoregressive' | 'diffusion';
+
+export interface ModelInfo {
+  id: string; // folder name; what --model takes
+  dir: string; // absolute folder path
+  decoding: DecodingKind | null; // from config.json "decoding"; null when missing or unknown
+  modelType: string | null; // config.json model_type, e.g. "llama"
+  parameters: number | null; // floating-point weights in the ONNX graph
+  contextLength: number | null; // max_position_embeddings
+  vocabSize: number | null;
+  maskTokenId: number | null; // diffusion models only
+  onnxFile: string | null; // absolute path of onnx/model.onnx
+  fileBytes: number | null; // size of the ONNX file plus any external-data files
+  sha256: string | null; // of the ONNX file
+  problems: string[]; // why the folder cannot be used as it is; empty when fine
+}
+
+export interface ModelListing {
+  models: ModelInfo[];
+  warnings: string[]; // e.g. a $DLM_MODELS_DIR that does not exist, or a duplicate id
+}
+
+/** Folders searched, in precedence order: the bundled models/, then each entry of $DLM_MODELS_DIR. */
+export function modelSearchDirs(): { dir: string; fromEnv: boolean }[] {
+  const extra = (process.env.DLM_MODELS_DIR ?? '').split(path.delimiter).filter(Boolean);
+  return [{ dir: path.join(projectRoot(), 'models'), fromEnv: false }, ...extra.map((d) => ({ dir: path.resolve(d), fromEnv: true }))];
+}
+
+function readJson(file: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+}
+
+const numberOrNull = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
+
+export async function describeModelFolder(dir: string): Promise<ModelInfo> {
+  const info: ModelInfo = {
+    id: path.basename(dir),
+    dir,
+    decoding: null,
+    modelType: null,
+    parameters: null,
+    contextLength: null,
+    vocabSize: null,
+    maskTokenId: null,
+    onnxFile: null,
+    fileBytes: null,
+    sha256: null,
+    problems: [],
+  };
+  try {
+    const config = readJson(path.join(dir, 'config.json'));
+    const decoding = config.decoding;
+    if (decoding === 'autoregressive' || decoding === 'diffusion') info.decoding = decoding;
+    else info.problems.push('config.json has no "decoding": "autoregressive" | "diffusion"');
+    info.modelType = typeof config.model_type === 'string' ? config.model_type : null;
+    info.contextLength = numberOrNull(config.max_position_embeddings);
+    info.vocabSize = numberOrNull(config.vocab_size);
+    info.maskTokenId = numberOrNull(config.mask_token_id);
+    if (info.decoding === 'diffusion' && info.maskTokenId === null) info.problems.push('diffusion model without mask_token_id in config.json');
+  } catch (error) {
+    info.problems.push(`config.json unreadable: ${(error as Error).message}`);
+  }
+  if (!existsSync(path.join(dir, 'tokenizer.json'))) info.problems.push('tokenizer.json missing');
+  const onnxFile = path.join(dir, 'onnx', 'model.onnx');
+  if (!existsSync(onnxFile)) {
+    info.problems.push('onnx/model.onnx missing');
+    return info;
+  }
+  info.onnxFile = onnxFile;
+  const externalData = readdirSync(path.dirname(onnxFile)).filter((f) => f.startsWith('model.onnx_data'));
+  info.fileBytes = [onnxFile, ...externalData.map((f) => path.join(dir, 'onnx', f))].reduce((sum, f) => sum + statSync(f).size, 0);
+  info.sha256 = await sha256OfFile(onnxFile);
+  try {
+    info.parameters = countOnnxParameters(readFileSync(onnxFile));
+  } catch (error) {
+    info.problems.push(`onnx/model.onnx unreadable: ${(error as Error).message}`);
+  }
+  return info;
+}
+
+export async function discoverModels(): Promise<ModelListing> {
+  const listing: ModelListing = { models: [], warnings: [] };
+  const seen = new Map<string, string>();
+  for (const { dir, fromEnv } of modelSearchDirs()) {
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+      if (fromEnv) listing.warnings.push(`DLM_MODELS_DIR entry ${dir} is not a folder`);
+      continue;
+    }
+    const folders = readdirSync(dir, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && existsSync(path.join(dir, entry.name, 'config.json')))
+      .map((entry) => entry.name)
+      .sort();
+    for (const name of folders) {
+      const first = seen.get(name);
+      if (first) {
+        listing.warnings.push(`model id "${name}" in ${dir} is hidden by the one in ${first}`);
+        continue;
+      }
+      seen.set(name, dir);
+      listing.models.push(await describeModelFolder(path.join(dir, name)));
+    }
+  }
+  return listing;
+}
+
+/** Looks a model up by id; the error lists what exists. */
+export async function findModel(id: string): Promise<ModelInfo> {
+  const { models } = await discoverModels();
+  const model = models.find((m) => m.id === id);
+  if (!model) {
+    const known = models.map((m) => m.id).join(', ') || 'none';
+    throw new Error(`unknown model "${id}" (available: ${known})`);
+  }
+  return model;
+}

@@ -1,0 +1,20 @@
+// reverse: write a string of symbols backwards.
+//   prompt:  "reverse: <N symbols>\n"   symbols are lowercase letters and digits
+//   answer:  the N symbols in reverse order
+//   length:  N, 1..256 (answer length === length)
+//   check:   exact string match
+//   example: "reverse: k3x9\n" -> "9x3k"
+import type { TaskFamily } from './types.ts';
+import { LETTERS_AND_DIGITS } from './symbols.ts';
+
+export const reverseFamily: TaskFamily = {
+  name: 'reverse',
+  description: 'write N lowercase letters/digits backwards',
+  minLength: 1,
+  maxLength: 256,
+  checkedBy: 'exact-match',
+  generate(length, rng) {
+    const input = rng.chars(LETTERS_AND_DIGITS, length);
+    return { prompt: `reverse: ${input}\n`, answer: [...input].reverse().join('') };
+  },
+};

@@ -1,0 +1,20 @@
+// sort: sort a string of digits.
+//   prompt:  "sort: <N digits>\n"
+//   answer:  the same N digits in ascending order
+//   length:  N, 1..256 (answer length === length)
+//   check:   exact string match
+//   example: "sort: 3141\n" -> "1134"
+import type { TaskFamily } from './types.ts';
+import { DIGITS } from './symbols.ts';
+
+export const sortFamily: TaskFamily = {
+  name: 'sort',
+  description: 'sort N digits in ascending order',
+  minLength: 1,
+  maxLength: 256,
+  checkedBy: 'exact-match',
+  generate(length, rng) {
+    const input = rng.chars(DIGITS, length);
+    return { prompt: `sort: ${input}\n`, answer: [...input].sort().join('') };
+  },
+};

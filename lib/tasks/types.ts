@@ -1,0 +1,44 @@
+// Shapes shared by the task families, the generator, the checker and the CLI.
+import type { Rng } from './prng.ts';
+import type { Split } from './splits.ts';
+
+export type TaskName = 'copy' | 'reverse' | 'sort' | 'add' | 'code';
+
+/** What one family produces for one (length, random stream). */
+export interface FamilyItem {
+  prompt: string; // always ends with "\n"; the answer follows directly
+  answer: string; // never ends with "\n"
+  /** Extra HumanEval-style fields, only for families checked by running code. */
+  code?: { entry_point: string; test: string };
+}
+
+export interface TaskFamily {
+  name: TaskName;
+  description: string; // one line, shown by `dlm tasks list`
+  minLength: number;
+  maxLength: number;
+  /** How the answer is scored: exact string match, or by running it against the record's test. */
+  checkedBy: 'exact-match' | 'code-execution';
+  generate(length: number, rng: Rng): FamilyItem;
+}
+
+export interface TaskRecord {
+  task_id: string;
+  task: TaskName;
+  prompt: string;
+  answer: string;
+  length: number;
+  seed: number;
+  index: number;
+  split: Split;
+  // HumanEval fields, present for the code family only (canonical_solution === answer).
+  entry_point?: string;
+  canonical_solution?: string;
+  test?: string;
+}
+
+export interface CheckResult {
+  task_id: string;
+  passed: boolean;
+  error?: string;
+}

@@ -1,0 +1,186 @@
+"""Write a model folder in the Hugging Face / transformers.js layout and export its ONNX graph.
+
+    /usr/bin/python3 models/train/export_onnx.py --model-dir models/tiny-llama-ar
+    /usr/bin/python3 models/train/export_onnx.py --model-dir models/tmp-ar --random-init autoregressive
+
+Reads models/<id>/pytorch_model.bin + config.json (written by train.py) unless --random-init is given.
+AR graph: input_ids, attention_mask, position_ids, past_key_values.{i}.key/value -> logits, present.{i}.*
+(optimum's names, so transformers.js can run its own generate loop). Diffusion graph: input_ids,
+attention_mask -> logits at every position.
+"""
+import argparse
+import json
+import os
+
+import torch
+
+import tokenizer as tok
+from model import ModelConfig, TinyLlama
+
+OPSET = 14
+KINDS = ("autoregressive", "diffusion")
+
+
+def hf_config(cfg: ModelConfig, kind: str) -> dict:
+    out = {
+        "model_type": "llama",
+        "architectures": ["LlamaForCausalLM"],
+        "hidden_size": cfg.hidden_size,
+        "num_hidden_layers": cfg.num_hidden_layers,
+        "num_attention_heads": cfg.num_attention_heads,
+        "num_key_value_heads": cfg.num_key_value_heads,
+        "head_dim": cfg.head_dim,
+        "intermediate_size": cfg.intermediate_size,
+        "vocab_size": cfg.vocab_size,
+        "max_position_embeddings": cfg.max_position_embeddings,
+        "rms_norm_eps": cfg.rms_norm_eps,
+        "rope_theta": cfg.rope_theta,
+        "rope_scaling": None,
+        "hidden_act": "silu",
+        "attention_bias": False,
+        "mlp_bias": False,
+        "tie_word_embeddings": False,
+        "torch_dtype": "float32",
+        "use_cache": kind == "autoregressive",
+        "bos_token_id": None,  # no BOS: prompts are fed exactly as tokenized
+        "eos_token_id": tok.EOS_ID,
+        "pad_token_id": tok.PAD_ID,
+        "decoding": kind,
+        "is_causal": kind == "autoregressive",
+    }
+    if kind == "diffusion":
+        out["mask_token_id"] = tok.MASK_ID
+    return out
+
+
+def model_config_from_hf(hf: dict) -> ModelConfig:
+    return ModelConfig(
+        vocab_size=hf["vocab_size"], hidden_size=hf["hidden_size"], num_hidden_layers=hf["num_hidden_layers"],
+        num_attention_heads=hf["num_attention_heads"], num_key_value_heads=hf["num_key_value_heads"],
+        head_dim=hf["head_dim"], intermediate_size=hf["intermediate_size"],
+        max_position_embeddings=hf["max_position_embeddings"], rms_norm_eps=hf["rms_norm_eps"],
+        rope_theta=hf["rope_theta"], causal=hf["decoding"] == "autoregressive")
+
+
+def generation_config(kind: str) -> dict:
+    out = {"eos_token_id": tok.EOS_ID, "pad_token_id": tok.PAD_ID, "do_sample": False}
+    if kind == "diffusion":
+        out["mask_token_id"] = tok.MASK_ID
+    return out
+
+
+# HF Llama parameter names, so the state dict also loads into transformers' LlamaForCausalLM.
+def to_hf_state_dict(model: TinyLlama) -> dict:
+    return {(k if k.startswith("lm_head.") else "model." + k): v for k, v in model.state_dict().items()}
+
+
+def from_hf_state_dict(sd: dict) -> dict:
+    return {k[len("model."):] if k.startswith("model.") else k: v for k, v in sd.items()}
+
+
+def write_metadata(model_dir: str, cfg: ModelConfig, kind: str) -> None:
+    """config.json, generation_config.json and the tokenizer files (train.py writes these too)."""
+    os.makedirs(model_dir, exist_ok=True)
+    with open(os.path.join(model_dir, "config.json"), "w") as f:
+        json.dump(hf_config(cfg, kind), f, indent=2)
+    with open(os.path.join(model_dir, "generation_config.json"), "w") as f:
+        json.dump(generation_config(kind), f, indent=2)
+    tok.write_hf_files(model_dir, cfg.max_position_embeddings)
+
+
+def save_weights(model: TinyLlama, model_dir: str) -> None:
+    torch.save(to_hf_state_dict(model), os.path.join(model_dir, "pytorch_model.bin"))
+
+
+def load_model(model_dir: str) -> tuple[TinyLlama, str]:
+    with open(os.path.join(model_dir, "config.json")) as f:
+        hf = json.load(f)
+    model = TinyLlama(model_config_from_hf(hf))
+    sd = torch.load(os.path.join(model_dir, "pytorch_model.bin"), map_location="cpu")
+    model.load_state_dict(from_hf_state_dict(sd))
+    return model.eval(), hf["decoding"]
+
+
+class _ARGraph(torch.nn.Module):
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+
+    def forward(self, input_ids, attention_mask, position_ids, *past_flat):
+        past = [(past_flat[2 * i], past_flat[2 * i + 1]) for i in range(len(past_flat) // 2)]
+        logits, presents = self.model(input_ids, attention_mask, position_ids, past)
+        return (logits, *[t for kv in presents for t in kv])
+
+
+class _DiffusionGraph(torch.nn.Module):
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+
+    def forward(self, input_ids, attention_mask):
+        return self.model(input_ids, attention_mask)[0]
+
+
+def export_onnx(model: TinyLlama, kind: str, path: str) -> None:
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    cfg = model.cfg
+    model = model.eval()
+    B, T = 2, 5
+    ids = torch.randint(4, cfg.vocab_size, (B, T))
+    if kind == "autoregressive":
+        P = 3  # trace with a non-empty past; past length 0 works at run time (Concat with an empty tensor)
+        attn = torch.ones(B, P + T, dtype=torch.long)
+        pos = torch.arange(P, P + T)[None].expand(B, T).contiguous()
+        past, in_names, out_names = [], ["input_ids", "attention_mask", "position_ids"], ["logits"]
+        axes = {"input_ids": {0: "batch_size", 1: "sequence_length"},
+                "attention_mask": {0: "batch_size", 1: "total_sequence_length"},
+                "position_ids": {0: "batch_size", 1: "sequence_length"},
+                "logits": {0: "batch_size", 1: "sequence_length"}}
+        for i in range(cfg.num_hidden_layers):
+            for kv in ("key", "value"):
+                past.append(torch.randn(B, cfg.num_key_value_heads, P, cfg.head_dim))
+                name, out = f"past_key_values.{i}.{kv}", f"present.{i}.{kv}"
+                in_names.append(name)
+                out_names.append(out)
+                axes[name] = {0: "batch_size", 2: "past_sequence_length"}
+                axes[out] = {0: "batch_size", 2: "total_sequence_length"}
+        graph, args = _ARGraph(model), (ids, attn, pos, *past)
+    else:
+        attn = torch.ones(B, T, dtype=torch.long)
+        in_names, out_names = ["input_ids", "attention_mask"], ["logits"]
+        axes = {"input_ids": {0: "batch_size", 1: "sequence_length"},
+                "attention_mask": {0: "batch_size", 1: "sequence_length"},
+                "logits": {0: "batch_size", 1: "sequence_length"}}
+        graph, args = _DiffusionGraph(model), (ids, attn)
+    with torch.no_grad():
+        torch.onnx.export(graph, args, path, input_names=in_names, output_names=out_names,
+                          dynamic_axes=axes, opset_version=OPSET, do_constant_folding=True)
+    import onnx  # only needed here; checks the graph is well formed and has no external data
+
+    onnx.checker.check_model(onnx.load(path))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--model-dir", required=True)
+    ap.add_argument("--random-init", choices=KINDS, help="export a freshly initialised model (for tests)")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--threads", type=int, default=1)
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    if args.random_init:
+        torch.manual_seed(args.seed)
+        kind = args.random_init
+        model = TinyLlama(ModelConfig(causal=kind == "autoregressive")).eval()
+        write_metadata(args.model_dir, model.cfg, kind)
+        save_weights(model, args.model_dir)
+    else:
+        model, kind = load_model(args.model_dir)
+        write_metadata(args.model_dir, model.cfg, kind)
+    path = os.path.join(args.model_dir, "onnx", "model.onnx")
+    export_onnx(model, kind, path)
+    print(f"wrote {path} ({os.path.getsize(path) / 1e6:.2f} MB, {kind}, {model.num_params()} params)")
+
+
+if __name__ == "__main__":
+    main()

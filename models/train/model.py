@@ -1,0 +1,168 @@
+"""LLaMA-style decoder used by both models; `causal` is the only switch between AR and diffusion.
+
+No I/O here. Shapes and conventions follow HF Llama (rotate-half RoPE, K/V cached after RoPE, cache as
+[batch, kv_heads, length, head_dim]) so the ONNX export reads like an optimum export to transformers.js.
+"""
+from dataclasses import dataclass, asdict
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+# Written into masked score slots instead of added, so a fully masked row (a padding query) gives a
+# uniform softmax rather than NaN, in PyTorch and in onnxruntime alike.
+MASKED_SCORE = -1e9
+
+
+@dataclass
+class ModelConfig:
+    vocab_size: int = 100
+    hidden_size: int = 128
+    num_hidden_layers: int = 4
+    num_attention_heads: int = 4
+    num_key_value_heads: int = 4
+    head_dim: int = 32
+    intermediate_size: int = 384
+    max_position_embeddings: int = 1024
+    rms_norm_eps: float = 1e-5
+    rope_theta: float = 10000.0
+    causal: bool = True
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class RMSNorm(nn.Module):
+    def __init__(self, dim: int, eps: float):
+        super().__init__()
+        self.eps = eps
+        self.weight = nn.Parameter(torch.ones(dim))
+
+    def forward(self, x):
+        return self.weight * (x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + self.eps))
+
+
+def rotate_half(x):
+    half = x.shape[-1] // 2
+    return torch.cat((-x[..., half:], x[..., :half]), dim=-1)
+
+
+class Rotary(nn.Module):
+    """cos/sin from position ids, computed on the fly so any position (and ONNX dynamic shapes) works."""
+
+    def __init__(self, head_dim: int, theta: float):
+        super().__init__()
+        inv_freq = 1.0 / (theta ** (torch.arange(0, head_dim, 2, dtype=torch.float32) / head_dim))
+        self.register_buffer("inv_freq", inv_freq, persistent=False)
+
+    def forward(self, position_ids):
+        freqs = position_ids.to(torch.float32)[..., None] * self.inv_freq  # [B, T, hd/2]
+        emb = torch.cat((freqs, freqs), dim=-1)
+        return emb.cos()[:, None], emb.sin()[:, None]  # [B, 1, T, hd] broadcast over heads
+
+
+class Attention(nn.Module):
+    def __init__(self, cfg: ModelConfig):
+        super().__init__()
+        self.n_heads, self.n_kv, self.hd = cfg.num_attention_heads, cfg.num_key_value_heads, cfg.head_dim
+        self.q_proj = nn.Linear(cfg.hidden_size, self.n_heads * self.hd, bias=False)
+        self.k_proj = nn.Linear(cfg.hidden_size, self.n_kv * self.hd, bias=False)
+        self.v_proj = nn.Linear(cfg.hidden_size, self.n_kv * self.hd, bias=False)
+        self.o_proj = nn.Linear(self.n_heads * self.hd, cfg.hidden_size, bias=False)
+
+    def forward(self, x, cos, sin, allowed, past=None):
+        B, T, _ = x.shape
+        q = self.q_proj(x).view(B, T, self.n_heads, self.hd).transpose(1, 2)
+        k = self.k_proj(x).view(B, T, self.n_kv, self.hd).transpose(1, 2)
+        v = self.v_proj(x).view(B, T, self.n_kv, self.hd).transpose(1, 2)
+        q = q * cos + rotate_half(q) * sin
+        k = k * cos + rotate_half(k) * sin
+        if past is not None:
+            k = torch.cat((past[0], k), dim=2)
+            v = torch.cat((past[1], v), dim=2)
+        present = (k, v)
+        if self.n_kv != self.n_heads:  # grouped-query attention: share each K/V head across a group
+            rep = self.n_heads // self.n_kv
+            k, v = k.repeat_interleave(rep, dim=1), v.repeat_interleave(rep, dim=1)
+        scores = (q @ k.transpose(-2, -1)) * (self.hd ** -0.5)
+        scores = torch.where(allowed, scores, torch.full_like(scores, MASKED_SCORE))
+        y = F.softmax(scores, dim=-1) @ v
+        y = y.transpose(1, 2).reshape(B, T, self.n_heads * self.hd)
+        return self.o_proj(y), present
+
+
+class MLP(nn.Module):
+    def __init__(self, cfg: ModelConfig):
+        super().__init__()
+        self.gate_proj = nn.Linear(cfg.hidden_size, cfg.intermediate_size, bias=False)
+        self.up_proj = nn.Linear(cfg.hidden_size, cfg.intermediate_size, bias=False)
+        self.down_proj = nn.Linear(cfg.intermediate_size, cfg.hidden_size, bias=False)
+
+    def forward(self, x):
+        return self.down_proj(F.silu(self.gate_proj(x)) * self.up_proj(x))
+
+
+class Block(nn.Module):
+    def __init__(self, cfg: ModelConfig):
+        super().__init__()
+        self.input_layernorm = RMSNorm(cfg.hidden_size, cfg.rms_norm_eps)
+        self.self_attn = Attention(cfg)
+        self.post_attention_layernorm = RMSNorm(cfg.hidden_size, cfg.rms_norm_eps)
+        self.mlp = MLP(cfg)
+
+    def forward(self, x, cos, sin, allowed, past=None):
+        a, present = self.self_attn(self.input_layernorm(x), cos, sin, allowed, past)
+        x = x + a
+        x = x + self.mlp(self.post_attention_layernorm(x))
+        return x, present
+
+
+class TinyLlama(nn.Module):
+    def __init__(self, cfg: ModelConfig):
+        super().__init__()
+        self.cfg = cfg
+        self.embed_tokens = nn.Embedding(cfg.vocab_size, cfg.hidden_size)
+        self.layers = nn.ModuleList(Block(cfg) for _ in range(cfg.num_hidden_layers))
+        self.norm = RMSNorm(cfg.hidden_size, cfg.rms_norm_eps)
+        self.lm_head = nn.Linear(cfg.hidden_size, cfg.vocab_size, bias=False)
+        self.rotary = Rotary(cfg.head_dim, cfg.rope_theta)
+        self.apply(self._init_weights)
+        # GPT-2 style: shrink the residual-branch outputs so the stack starts near identity.
+        for name, p in self.named_parameters():
+            if name.endswith("o_proj.weight") or name.endswith("down_proj.weight"):
+                nn.init.normal_(p, mean=0.0, std=0.02 / (2 * cfg.num_hidden_layers) ** 0.5)
+
+    @staticmethod
+    def _init_weights(m):
+        if isinstance(m, (nn.Linear, nn.Embedding)):
+            nn.init.normal_(m.weight, mean=0.0, std=0.02)
+
+    def num_params(self) -> int:
+        return sum(p.numel() for p in self.parameters())
+
+    def forward(self, input_ids, attention_mask=None, position_ids=None, past_key_values=None):
+        """Returns (logits [B, T, V], presents: list of (key, value) per layer).
+
+        attention_mask covers past + current tokens (1 = real, 0 = padding), as in HF. position_ids
+        default to the count of real tokens before each one, so left padding does not shift positions.
+        """
+        B, T = input_ids.shape
+        past_len = 0 if past_key_values is None else past_key_values[0][0].shape[2]
+        if attention_mask is None:
+            attention_mask = torch.ones(B, past_len + T, dtype=torch.long, device=input_ids.device)
+        if position_ids is None:
+            position_ids = (attention_mask.long().cumsum(-1) - 1).clamp(min=0)[:, -T:]
+        # allowed[b, 0, i, j]: query i may look at key j. Keys are never padding; AR adds causality,
+        # measured on storage index so it also holds with left padding and a cache.
+        allowed = attention_mask.bool()[:, None, None, :]
+        if self.cfg.causal:
+            key_idx = torch.ones_like(attention_mask[0]).cumsum(0) - 1  # 0..past+T-1, trace-friendly
+            query_idx = key_idx[-T:]
+            allowed = allowed & (key_idx[None, :] <= query_idx[:, None])[None, None]
+        cos, sin = self.rotary(position_ids)
+        x = self.embed_tokens(input_ids)
+        presents = []
+        for i, layer in enumerate(self.layers):
+            x, present = layer(x, cos, sin, allowed, None if past_key_values is None else past_key_values[i])
+            presents.append(present)
+        return self.lm_head(self.norm(x)), presents

@@ -1,0 +1,29 @@
+// End-to-end tests: the built app served by `next start` on a throwaway database, in Debian's Chromium.
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { defineConfig } from '@playwright/test';
+
+const port = Number(process.env.E2E_PORT ?? 3210);
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'dlm-e2e-'));
+
+export default defineConfig({
+  testDir: './e2e',
+  workers: 1,
+  timeout: 60_000,
+  reporter: [['list'], ['json']],
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-dev-shm-usage'],
+    },
+  },
+  webServer: {
+    command: `node node_modules/next/dist/bin/next start -p ${port} -H 127.0.0.1`,
+    url: `http://127.0.0.1:${port}`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    env: { DATABASE_URL: `file:${path.join(scratch, 'e2e.db')}` },
+  },
+});

@@ -3,7 +3,7 @@ import * as ort from 'onnxruntime-node';
 import type { LoadedModel } from './loaded-model.ts';
 import { composeProcessors, type LogitsProcessor, suppressTokens, temperatureScale, topKFilter, topPFilter } from './sampling/logits-processors.ts';
 import { createRng } from './sampling/rng.ts';
-import { greedySampler, multinomialSampler, type Sampler } from './sampling/samplers.ts';
+import { argmax, greedySampler, multinomialSampler, type Sampler } from './sampling/samplers.ts';
 import { firstStop, stopAtMaxTokens, stopOnEos } from './sampling/stopping-criteria.ts';
 import { resolveSettings } from './settings.ts';
 import type { DecodingSettings, Engine, GenerateOptions, GenerationRequest, GenerationResult, StopReason } from './types.ts';
@@ -21,19 +21,22 @@ function cacheNames(session: ort.InferenceSession, numLayers: number) {
   return names;
 }
 
-function int64(values: ArrayLike<number>, dims: number[]): ort.Tensor {
-  return new ort.Tensor('int64', BigInt64Array.from(Array.from(values, (v) => BigInt(v))), dims);
+function int64(values: readonly number[], dims: number[]): ort.Tensor {
+  const data = new BigInt64Array(values.length);
+  for (let i = 0; i < values.length; i++) data[i] = BigInt(values[i]!);
+  return new ort.Tensor('int64', data, dims);
 }
 
 /** Builds the per-step pipeline: logits processors then a sampler, from the resolved settings. */
-function tokenChooser(settings: DecodingSettings, eosTokenId: number): (logits: Float64Array, generated: number) => number {
+function tokenChooser(settings: DecodingSettings, eosTokenId: number): (logits: Float32Array, generated: number) => number {
+  if (settings.temperature === 0 && settings.minNewTokens === 0) return (logits) => argmax(logits); // the hot greedy path: no copies
   const rng = createRng(settings.seed);
   const sampler: Sampler = settings.temperature === 0 ? greedySampler : multinomialSampler(rng);
   const sampling: LogitsProcessor[] =
     settings.temperature === 0 ? [] : [temperatureScale(settings.temperature), topKFilter(settings.topK), topPFilter(settings.topP)];
   const withEos = composeProcessors(sampling);
   const withoutEos = composeProcessors([suppressTokens([eosTokenId]), ...sampling]);
-  return (logits, generated) => sampler((generated < settings.minNewTokens ? withoutEos : withEos)(logits));
+  return (logits, generated) => sampler((generated < settings.minNewTokens ? withoutEos : withEos)(Float64Array.from(logits)));
 }
 
 export function createAutoregressiveEngine(model: LoadedModel): Engine {
@@ -66,15 +69,14 @@ export function createAutoregressiveEngine(model: LoadedModel): Engine {
       }
       const total = pastLength + stepIds.length;
       feeds.input_ids = int64(stepIds, [1, stepIds.length]);
-      feeds.attention_mask = int64(new Array<number>(total).fill(1), [1, total]);
-      feeds.position_ids = int64(Array.from(stepIds, (_, i) => pastLength + i), [1, stepIds.length]);
+      feeds.attention_mask = new ort.Tensor('int64', new BigInt64Array(total).fill(1n), [1, total]);
+      feeds.position_ids = int64(stepIds.map((_, i) => pastLength + i), [1, stepIds.length]);
       const t0 = performance.now();
       const out = await session.run(feeds);
       forwardMs.push(performance.now() - t0);
 
       const logits = out.logits!.data as Float32Array;
-      const lastRow = Float64Array.from(logits.subarray((stepIds.length - 1) * vocab, stepIds.length * vocab));
-      const tokenId = choose(lastRow, generated.length);
+      const tokenId = choose(logits.subarray((stepIds.length - 1) * vocab, stepIds.length * vocab), generated.length);
       generated.push(tokenId);
       for (const l of layers) {
         feeds[l.pastKey] = out[l.presentKey]!;

@@ -1,4 +1,7 @@
 // Creates onnxruntime-node sessions from a model file with explicit, recorded options.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { type SessionSettings, SettingsError } from './types.ts';
 
@@ -14,7 +17,15 @@ export function sessionOptions(settings: SessionSettings): ort.InferenceSession.
     ...(settings.intraOpThreads !== null ? { intraOpNumThreads: settings.intraOpThreads } : {}),
     interOpNumThreads: 1, // the graphs are a single chain; parallelism comes from intra-op threads
     executionMode: 'sequential',
+    logSeverityLevel: 4, // failures surface as exceptions with one clear line; ORT's own log would duplicate them
   };
+}
+
+/** The CUDA provider is a separate library that the default (skipped) install step does not fetch. */
+function cudaProviderInstalled(): boolean {
+  const require = createRequire(import.meta.url);
+  const binDir = path.join(path.dirname(require.resolve('onnxruntime-node')), '..', 'bin', 'napi-v6', process.platform, process.arch);
+  return existsSync(path.join(binDir, 'libonnxruntime_providers_cuda.so'));
 }
 
 /** Providers this onnxruntime-node build can try. */
@@ -24,7 +35,8 @@ export function availableExecutionProviders(): string[] {
 
 export async function createSession(onnxFile: string, settings: SessionSettings): Promise<ort.InferenceSession> {
   const ep = settings.executionProvider;
-  if (ep !== 'cpu' && !availableExecutionProviders().includes(ep)) throw new SettingsError(`execution provider "${ep}" unavailable: ${EP_HINTS[ep]}`);
+  const missing = ep !== 'cpu' && (!availableExecutionProviders().includes(ep) || (ep === 'cuda' && !cudaProviderInstalled()));
+  if (missing) throw new SettingsError(`execution provider "${ep}" unavailable: ${EP_HINTS[ep]}`);
   try {
     return await ort.InferenceSession.create(onnxFile, sessionOptions(settings));
   } catch (error) {

@@ -18,9 +18,17 @@ export function createTokenizer(modelDir: string): TextTokenizer {
     config = {}; // tokenizer_config.json is optional in the HF layout
   }
   const tokenizer = new Tokenizer(read('tokenizer.json'), config);
+  const pieces = new Map<number, string>(); // per-token text is asked for on every decoding step
   return {
     encode: (text) => tokenizer.encode(text, { add_special_tokens: false }).ids,
     decode: (ids) => (ids.length === 0 ? '' : tokenizer.decode([...ids], { skip_special_tokens: true, clean_up_tokenization_spaces: false })),
-    tokenText: (id) => tokenizer.decode([id], { skip_special_tokens: false, clean_up_tokenization_spaces: false }),
+    tokenText: (id) => {
+      let piece = pieces.get(id);
+      if (piece === undefined) {
+        piece = tokenizer.decode([id], { skip_special_tokens: false, clean_up_tokenization_spaces: false });
+        pieces.set(id, piece);
+      }
+      return piece;
+    },
   };
 }

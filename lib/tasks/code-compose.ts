@@ -94,7 +94,7 @@ function movesOf<P extends Piece>(pieces: readonly P[]): Move<P>[] {
   return pieces.flatMap((piece) => slotWidths(piece.slot).map((width) => ({ piece, width, length: piece.code(exampleArg(piece.slot, width)).length })));
 }
 
-/** reachable[g]: can exactly g more characters be produced from this phase? */
+/** table[g]: can exactly g more characters be produced from this phase? Built for g = 0..maxGap. */
 function fillableTable(maxGap: number, step: (gap: number, table: boolean[]) => boolean): boolean[] {
   const table: boolean[] = [true];
   for (let gap = 1; gap <= maxGap; gap++) table.push(step(gap, table));

@@ -80,6 +80,8 @@ export const STRING_STAGES: readonly StagePiece[] = [
   { name: 'drop', shrinks: true, slot: int(1, 9), phrase: (k) => `, drop ${k}`, code: (k) => `.slice(${k})`, apply: (s, k) => asString(s).slice(Number(k)) },
   { name: 'last', shrinks: true, slot: int(1, 9), phrase: (k) => `, last ${k}`, code: (k) => `.slice(-${k})`, apply: (s, k) => asString(s).slice(-Number(k)) },
   { name: 'append', slot: word(1, 3), phrase: (w) => `, append ${w}`, code: (w) => `.concat('${w}')`, apply: (s, w) => asString(s).concat(String(w)) },
+  // The two-letter slot "ab" reads "replace a with b".
+  { name: 'replace', slot: word(2, 2), phrase: (w) => `, replace ${String(w)[0]} with ${String(w)[1]}`, code: (w) => `.replaceAll('${String(w)[0]}','${String(w)[1]}')`, apply: (s, w) => asString(s).replaceAll(String(w)[0]!, String(w)[1]!) },
 ];
 
 export const STRING_TERMINALS: readonly StagePiece[] = [

@@ -32,5 +32,6 @@ const CHECK_BODY = `  function same(actual, expected) {
 
 export function renderTestSource(cases: readonly TestCase[]): string {
   const caseLines = cases.map(({ args, expected }) => `    [${jsLiteral(args)}, ${jsLiteral(expected)}],`);
-  return `function check(candidate) {\n  const cases = [\n${caseLines.join('\n')}\n  ];\n${CHECK_BODY}}\n`;
+  // Strict mode also hides `check` from a sloppy candidate's `f.caller`.
+  return `function check(candidate) {\n  'use strict';\n  const cases = [\n${caseLines.join('\n')}\n  ];\n${CHECK_BODY}}\n`;
 }

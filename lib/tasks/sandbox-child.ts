@@ -116,6 +116,9 @@ function runItem(item, timeoutMs) {
   return stepError('check', outcome);
 }
 
+// A candidate's rejected promise must not take the whole batch down.
+process.on('unhandledRejection', () => {});
+
 const chunks = [];
 process.stdin.on('data', (chunk) => chunks.push(chunk));
 process.stdin.on('end', () => {

@@ -49,6 +49,11 @@ function stderrSummary(stderr: string): string {
   return (lines.find((line) => line.includes('FATAL ERROR')) ?? lines.at(-1) ?? '').slice(0, 200);
 }
 
+/** The child's command line: permission model on with no grants, so fs, child processes, workers and addons are denied. */
+export function sandboxNodeArgs(program: string, maxHeapMb = 256): string[] {
+  return [permissionFlag(), '--no-warnings', `--max-old-space-size=${maxHeapMb}`, '-e', program];
+}
+
 interface ChildRun {
   results: SandboxResult[]; // results for a prefix of the items, in order
   ready: boolean; // whether the child got as far as reading its input
@@ -59,12 +64,12 @@ interface ChildRun {
 function runChild(items: readonly SandboxItem[], options: Required<SandboxOptions>): Promise<ChildRun> {
   return new Promise((resolve) => {
     const run: ChildRun = { results: [], ready: false };
-    const child = spawn(
-      process.execPath,
-      [permissionFlag(), '--no-warnings', `--max-old-space-size=${options.maxHeapMb}`, '-e', SANDBOX_CHILD_SOURCE],
-      // An empty environment: nothing leaks in, and no NODE_OPTIONS can loosen the flags.
-      { stdio: ['pipe', 'pipe', 'pipe'], env: {} as NodeJS.ProcessEnv, windowsHide: true },
-    );
+    // An empty environment: nothing leaks in, and no NODE_OPTIONS can loosen the flags.
+    const child = spawn(process.execPath, sandboxNodeArgs(SANDBOX_CHILD_SOURCE, options.maxHeapMb), {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: {} as NodeJS.ProcessEnv,
+      windowsHide: true,
+    });
     let outputBytes = 0;
     let pendingLine = '';
     let stderrTail = '';

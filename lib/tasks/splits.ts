@@ -1,8 +1,9 @@
 // Train and eval data come from disjoint generator streams: the user-facing seed S (0..999,999,999)
 // becomes stream seed S for "train" and S + 1,000,000,000 for "eval". Because train stream seeds are
 // always below 1e9 and eval ones at or above it, no eval record can share a random stream with any
-// train record, whatever seeds the two sets were generated with. (For tiny lengths the item space
-// itself is small, e.g. 36 one-symbol copy prompts, so equal items can still occur by chance.)
+// train record, whatever seeds the two sets were generated with. (For short lengths the item space
+// itself is small, e.g. 36 one-symbol copy prompts, or the few code programs of 8..40 characters, so
+// equal items can still occur in both by chance; filter on prompt if that matters.)
 
 export const SPLITS = ['train', 'eval'] as const;
 export type Split = (typeof SPLITS)[number];

@@ -5,6 +5,7 @@ import { composeProcessors, type LogitsProcessor, suppressTokens, temperatureSca
 import { createRng } from './sampling/rng.ts';
 import { argmax, greedySampler, multinomialSampler, type Sampler } from './sampling/samplers.ts';
 import { firstStop, stopAtMaxTokens, stopOnEos } from './sampling/stopping-criteria.ts';
+import { buildResult } from './result.ts';
 import { resolveSettings } from './settings.ts';
 import type { DecodingSettings, Engine, GenerateOptions, GenerationRequest, GenerationResult, StopReason } from './types.ts';
 
@@ -91,22 +92,7 @@ export function createAutoregressiveEngine(model: LoadedModel): Engine {
     }
 
     const tokenIds = generated.at(-1) === config.eosTokenId ? generated.slice(0, -1) : generated;
-    const totalMs = performance.now() - started;
-    return {
-      text: tokenizer.decode(tokenIds),
-      tokenIds,
-      stopReason,
-      promptTokens: promptIds.length,
-      settings,
-      timings: {
-        ttftMs,
-        totalMs,
-        forwardPasses: forwardMs.length,
-        forwardMs,
-        generatedTokens: tokenIds.length,
-        tokensPerSecond: tokenIds.length / (totalMs / 1000),
-      },
-    };
+    return buildResult({ tokenizer, tokenIds, stopReason, promptTokens: promptIds.length, settings, started, ttftMs, forwardMs });
   }
 
   return { kind: 'autoregressive', modelId: model.info.id, generate };

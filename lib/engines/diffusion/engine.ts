@@ -4,6 +4,7 @@
 import * as ort from 'onnxruntime-node';
 import type { LoadedModel } from '../loaded-model.ts';
 import { createRng } from '../sampling/rng.ts';
+import { buildResult } from '../result.ts';
 import { resolveSettings } from '../settings.ts';
 import type { CommittedToken, Engine, GenerateOptions, GenerationRequest, GenerationResult, StopReason } from '../types.ts';
 import { tokensPerStep } from './schedule.ts';
@@ -91,22 +92,7 @@ export function createDiffusionEngine(model: LoadedModel): Engine {
     const end = answer.indexOf(eosId);
     const tokenIds = Array.from(answer.subarray(0, end === -1 ? length : end)).filter((id) => id !== maskId);
     stopReason ??= end === -1 ? 'max_tokens' : 'eos';
-    const totalMs = performance.now() - started;
-    return {
-      text: tokenizer.decode(tokenIds),
-      tokenIds,
-      stopReason,
-      promptTokens: prompt,
-      settings,
-      timings: {
-        ttftMs,
-        totalMs,
-        forwardPasses: forwardMs.length,
-        forwardMs,
-        generatedTokens: tokenIds.length,
-        tokensPerSecond: tokenIds.length / (totalMs / 1000),
-      },
-    };
+    return buildResult({ tokenizer, tokenIds, stopReason, promptTokens: prompt, settings, started, ttftMs, forwardMs });
   }
 
   return { kind: 'diffusion', modelId: model.info.id, generate };

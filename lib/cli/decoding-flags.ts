@@ -1,6 +1,9 @@
 // Flags shared by generate, compare, eval and the benchmarks: decoding settings and ORT session options.
 import type { DecodingSettings, ExecutionProvider, GraphOptimizationLevel, RemaskingPolicy, SessionSettings } from '../engines/types.ts';
+import { type StepsSpec } from '../harness/steps.ts';
 import { intFlag, numberFlag, type ParsedArgs, UsageError } from './args.ts';
+
+export { resolveSteps } from '../harness/steps.ts';
 
 export const DECODING_VALUE_FLAGS = ['max-tokens', 'min-tokens', 'steps', 'block', 'remasking', 'threshold', 'temperature', 'top-k', 'top-p', 'seed'] as const;
 export const SESSION_VALUE_FLAGS = ['ep', 'threads', 'graph-opt'] as const;
@@ -20,9 +23,6 @@ Session (the same for both engines):
   --threads N        ORT intra-op threads (default: onnxruntime's choice)
   --graph-opt LEVEL  disabled | basic | extended | all (default all)`;
 
-/** "--steps L/4" style values are resolved later against each output length. */
-export type StepsSpec = { absolute: number } | { divisor: number };
-
 export function readStepsSpec(args: ParsedArgs): StepsSpec | undefined {
   const raw = args.values.get('steps');
   if (raw === undefined) return undefined;
@@ -34,11 +34,6 @@ export function readStepsSpec(args: ParsedArgs): StepsSpec | undefined {
   }
   if (raw.trim() === 'L') return { divisor: 1 };
   return { absolute: intFlag(args, 'steps', 0, 1) };
-}
-
-export function resolveSteps(spec: StepsSpec | undefined, length: number): number | undefined {
-  if (!spec) return undefined;
-  return 'absolute' in spec ? spec.absolute : Math.max(1, Math.floor(length / spec.divisor));
 }
 
 /** Decoding settings given on the command line (steps as an absolute number only, see readStepsSpec). */

@@ -2,15 +2,12 @@
 // suite's checkers (code runs in the sandbox). Stored as an "eval" experiment.
 import { captureEnvironment } from '../env/environment.ts';
 import { createExperiment, finishExperiment } from '../db/experiments.ts';
-import { createEngine, loadModel } from '../engines/index.ts';
-import { resolveSettings } from '../engines/settings.ts';
-import type { DecodingSettings, GenerationResult } from '../engines/types.ts';
-import { type EvalRecord, fileRecords, outputLengthFor, suiteRecords } from '../harness/eval-records.ts';
-import { median, p95 } from '../harness/stats.ts';
+import { loadModel } from '../engines/index.ts';
+import { type EvalRecord, fileRecords, suiteRecords } from '../harness/eval-records.ts';
+import { evaluateRecords, planRecords } from '../harness/evaluate.ts';
 import { storeResult } from '../harness/store.ts';
-import { checkCompletions } from '../tasks/check.ts';
 import { intFlag, intListFlag, parseArgs, UsageError } from './args.ts';
-import { DECODING_HELP, DECODING_VALUE_FLAGS, hardwareLabel, readDecodingSettings, readSessionSettings, readStepsSpec, resolveSteps, SESSION_VALUE_FLAGS } from './decoding-flags.ts';
+import { DECODING_HELP, DECODING_VALUE_FLAGS, hardwareLabel, readDecodingSettings, readSessionSettings, readStepsSpec, SESSION_VALUE_FLAGS } from './decoding-flags.ts';
 
 export const EVAL_HELP = `Usage: dlm eval --model ID (--task NAME [--lengths 8,32,64] [--n N] [--seed S] | --file FILE.jsonl) [options] [--json]
 
@@ -19,19 +16,6 @@ pass rate, median and p95 latency per (task, length). Output length per record: 
 (copy/reverse/sort/code: length, add: length+1), unless --max-tokens is given. One warm-up run first.
   --no-store         do not save the runs in the database
 ${DECODING_HELP}`;
-
-interface Cell {
-  task: string;
-  length: number | null;
-  n: number;
-  passed: number;
-  passRate: number;
-  medianTotalMs: number;
-  p95TotalMs: number;
-  medianTtftMs: number;
-  medianForwardPasses: number;
-  medianTokensPerSecond: number;
-}
 
 function progressReporter(total: number) {
   const started = performance.now();
@@ -64,29 +48,10 @@ export async function evalCommand(argv: string[]): Promise<number> {
   const given = readDecodingSettings(args);
   const stepsSpec = readStepsSpec(args);
   const model = await loadModel(modelId, session);
-  const engine = createEngine(model);
-  const countTokens = (text: string) => model.tokenizer.encode(text).length;
-
-  // Resolve (and so validate) every record's settings before decoding anything.
-  const plans = records.map((record) => {
-    const maxNewTokens = given.maxNewTokens ?? outputLengthFor(record, countTokens);
-    const settings: Partial<DecodingSettings> = { ...given, maxNewTokens };
-    const steps = resolveSteps(stepsSpec, maxNewTokens);
-    if (steps !== undefined) settings.steps = steps;
-    resolveSettings(model.config.decoding, settings, countTokens(record.prompt), model.config.contextLength);
-    return { record, settings };
-  });
-
+  planRecords(model, records, given, stepsSpec); // validates every record's settings before decoding anything
   const environment = captureEnvironment({ executionProvider: session.executionProvider, threads: session.intraOpThreads });
-  await engine.generate({ prompt: plans[0]!.record.prompt, settings: plans[0]!.settings }); // warm-up, untimed
-
-  const results: GenerationResult[] = [];
-  const progress = progressReporter(plans.length);
-  for (const plan of plans) {
-    results.push(await engine.generate({ prompt: plan.record.prompt, settings: plan.settings }));
-    progress(results.length, null);
-  }
-  const checks = await checkCompletions(records.map((r, i) => ({ ...r, completion: results[i]!.text })));
+  const progress = progressReporter(records.length);
+  const { results, checks, cells } = await evaluateRecords(model, records, given, stepsSpec, (done) => progress(done, null));
 
   let slug: string | null = null;
   if (!args.switches.has('no-store')) {
@@ -103,29 +68,6 @@ export async function evalCommand(argv: string[]): Promise<number> {
     await finishExperiment(experiment.id, 'finished');
     slug = experiment.slug;
   }
-
-  const groups = new Map<string, number[]>();
-  records.forEach((r, i) => {
-    const key = `${r.task}|${r.length ?? ''}`;
-    groups.set(key, [...(groups.get(key) ?? []), i]);
-  });
-  const cells: Cell[] = [...groups.values()].map((indexes) => {
-    const first = records[indexes[0]!]!;
-    const passed = indexes.filter((i) => checks[i]!.passed).length;
-    const pick = (f: (r: GenerationResult) => number) => indexes.map((i) => f(results[i]!));
-    return {
-      task: first.task,
-      length: first.length,
-      n: indexes.length,
-      passed,
-      passRate: passed / indexes.length,
-      medianTotalMs: median(pick((r) => r.timings.totalMs)),
-      p95TotalMs: p95(pick((r) => r.timings.totalMs)),
-      medianTtftMs: median(pick((r) => r.timings.ttftMs)),
-      medianForwardPasses: median(pick((r) => r.timings.forwardPasses)),
-      medianTokensPerSecond: median(pick((r) => r.timings.tokensPerSecond)),
-    };
-  });
 
   const label = hardwareLabel(session);
   if (args.switches.has('json')) {

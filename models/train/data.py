@@ -22,37 +22,59 @@ def dlm(*args: str, **kw) -> subprocess.CompletedProcess:
 
 
 def generate(path: str, *, n: int, seed: int, split: str, max_length: int | None = None,
-             lengths: list[int] | None = None) -> str:
-    """Runs `dlm tasks generate --task all` into `path` unless it already exists (written atomically)."""
+             lengths: list[int] | None = None, task: str = "all") -> str:
+    """Runs `dlm tasks generate` into `path` unless it already exists (written atomically)."""
     if os.path.exists(path):
         return path
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    args = ["tasks", "generate", "--task", "all", "--n", str(n), "--seed", str(seed), "--split", split]
+    args = ["tasks", "generate", "--task", task, "--n", str(n), "--seed", str(seed), "--split", split]
     if max_length is not None:
         args += ["--max-length", str(max_length)]
     if lengths is not None:
         args += ["--lengths", ",".join(map(str, lengths))]
-    tmp = path + ".tmp"
-    dlm(*args, "--out", tmp)
+    tmp = f"{path}.{os.getpid()}.tmp"  # two trainings may start at once
+    dlm(*args, "--out", tmp, stderr=subprocess.DEVNULL)  # it notes skipped lengths there
     os.replace(tmp, path)
     return path
 
 
 def train_file(n: int, max_length: int, seed: int) -> str:
+    """`n` records per task, lengths drawn by the suite with P(L) ~ 1/L up to max_length."""
     return generate(os.path.join(DATA_DIR, f"train-n{n}-max{max_length}-seed{seed}.jsonl"),
                     n=n, seed=seed, split="train", max_length=max_length)
 
 
-def eval_file(lengths: list[int], n: int, seed: int) -> str:
-    """Held-out items (the suite's eval split draws from a seed range disjoint from train)."""
+def eval_file(lengths: list[int], n: int, seed: int, task: str = "all") -> str:
+    """Held-out items (the suite's eval split draws from a seed range disjoint from train). With "all",
+    the suite skips a task whose range ends below a length (add stops at 255 digits)."""
     tag = "-".join(map(str, lengths))
-    return generate(os.path.join(DATA_DIR, f"eval-len{tag}-n{n}-seed{seed}.jsonl"),
-                    n=n, seed=seed, split="eval", lengths=lengths)
+    return generate(os.path.join(DATA_DIR, f"eval-{task}-len{tag}-n{n}-seed{seed}.jsonl"),
+                    n=n, seed=seed, split="eval", lengths=lengths, task=task)
 
 
-def load_jsonl(path: str) -> list[dict]:
+def load_jsonl(path: str, fields: tuple[str, ...] | None = None) -> list[dict]:
+    """All records, or only `fields` of each (the training file is large; code tests are not needed)."""
+    out = []
     with open(path) as f:
-        return [json.loads(line) for line in f if line.strip()]
+        for line in f:
+            if line.strip():
+                r = json.loads(line)
+                out.append(r if fields is None else {k: r[k] for k in fields})
+    return out
+
+
+def keep_for_mix(record: dict, knee: int, power: float) -> bool:
+    """Thins the suite's P(L) ~ 1/L above `knee` to P(L) ~ knee^power / L^(1+power).
+
+    Cost per record grows with L, so under 1/L items longer than 64 would take ~70% of the compute while
+    the quality bars are at <= 64; with knee 64 and power 2 about 60% of the tokens are at L <= 64 and
+    every length still appears. The choice per record is a hash of its task_id: the same for both kinds.
+    """
+    L = record["length"]
+    if L <= knee:
+        return True
+    u = random.Random(record["task_id"]).random()
+    return u < (knee / L) ** power
 
 
 def encode_records(records: list[dict]) -> list[tuple[list[int], list[int]]]:

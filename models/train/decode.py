@@ -60,8 +60,8 @@ def diffusion_generate(model, prompts: list[list[int]], gen_length: int, steps: 
                        block_length: int | None = None) -> list[list[int]]:
     """LLaDA generate() at temperature 0 with low-confidence remasking, for prompts sharing gen_length.
 
-    Each step predicts argmax tokens at the masked positions of the current block and commits the k most
-    confident (ties go to the leftmost position); committed tokens are never re-masked. Returns the tokens
+    Each step predicts argmax tokens (never <mask>) at the masked positions of the current block and commits
+    the k most confident (ties go to the leftmost position); committed tokens are never re-masked. Returns the tokens
     after the prompt up to the first <eos>.
     """
     steps = gen_length if steps is None else steps
@@ -83,7 +83,9 @@ def diffusion_generate(model, prompts: list[list[int]], gen_length: int, steps: 
                 continue
             logits, _ = model(x, attn)
             probs = torch.softmax(logits[:, start:end].double(), dim=-1)
-            conf, pred = probs.max(-1)
+            probs_no_mask = probs.clone()
+            probs_no_mask[..., MASK_ID] = -1.0  # <mask> is never proposed (it would commit nothing)
+            conf, pred = probs_no_mask.max(-1)  # confidence = the proposed token's probability
             still_masked = x[:, start:end] == MASK_ID
             conf = torch.where(still_masked, conf, torch.full_like(conf, -1.0))
             # Stable sort: among equal confidences the leftmost position wins (deterministic, easy to mirror).

@@ -2,7 +2,7 @@
 
     OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 models/train/evaluate.py --model-dir models/tiny-llama-ar
 
-Every task at lengths 8, 32, 64, 128, 256 (eval split); n per cell is --n-short for <= 64 and --n-128 /
+Every task at lengths 8, 32, 64, 128, 256 (eval split; add at 255, its longest); n per cell is --n-short for <= 64 and --n-128 /
 --n-256 above, to keep time bounded. Writes models/<id>/eval.json, which card.py turns into the table.
 AR: greedy, max new tokens = answer length + 8. Diffusion: LLaDA low-confidence remasking with
 steps = block = L, L = the cell's answer length (add: K+1 digits; code: the record's `length`).
@@ -16,6 +16,7 @@ from collections import defaultdict
 
 import torch
 
+import runtime
 import tokenizer as tok
 from data import dlm, eval_file, load_jsonl
 from decode import ar_generate, diffusion_generate
@@ -100,13 +101,16 @@ def main():
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--out", help="default: <model-dir>/eval.json")
     args = ap.parse_args()
-    torch.set_num_threads(args.threads)
+    runtime.configure(args.threads)
     model, kind = load_model(args.model_dir)
     lengths = [int(x) for x in args.lengths.split(",")]
     n_for = lambda L: args.n_short if L <= 64 else (args.n_128 if L <= 128 else args.n_256)
     records = []
     for L in lengths:
-        records += load_jsonl(eval_file([L], n_for(L), args.seed))
+        recs = load_jsonl(eval_file([L], n_for(L), args.seed))
+        if L > 255 and not any(r["task"] == "add" for r in recs):
+            recs += load_jsonl(eval_file([255], n_for(L), args.seed, task="add"))  # add's longest
+        records += recs
     t0 = time.time()
     cells, completions, passed = evaluate(model, kind, records, args.batch_size)
     seconds = time.time() - t0

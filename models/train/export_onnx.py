@@ -11,9 +11,11 @@ attention_mask -> logits at every position.
 import argparse
 import json
 import os
+import warnings
 
 import torch
 
+import runtime
 import tokenizer as tok
 from model import ModelConfig, TinyLlama
 
@@ -152,6 +154,8 @@ def export_onnx(model: TinyLlama, kind: str, path: str) -> None:
                 "attention_mask": {0: "batch_size", 1: "sequence_length"},
                 "logits": {0: "batch_size", 1: "sequence_length"}}
         graph, args = _DiffusionGraph(model), (ids, attn)
+    # torch 1.13 warns about shape inference of constants on every export; the graph is checked below.
+    warnings.filterwarnings("ignore", message="The shape inference of prim::Constant")
     with torch.no_grad():
         torch.onnx.export(graph, args, path, input_names=in_names, output_names=out_names,
                           dynamic_axes=axes, opset_version=OPSET, do_constant_folding=True)
@@ -167,7 +171,7 @@ def main():
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=1)
     args = ap.parse_args()
-    torch.set_num_threads(args.threads)
+    runtime.configure(args.threads)
     if args.random_init:
         torch.manual_seed(args.seed)
         kind = args.random_init

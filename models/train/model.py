@@ -9,8 +9,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-# Written into masked score slots instead of added, so a fully masked row (a padding query) gives a
-# uniform softmax rather than NaN, in PyTorch and in onnxruntime alike.
+# Added to the scores of keys a query may not see. Finite, so a fully masked row (a padding query) gives a
+# near-uniform softmax rather than NaN, in PyTorch and in onnxruntime alike; exp() of it is exactly 0.
 MASKED_SCORE = -1e9
 
 
@@ -70,12 +70,12 @@ class Attention(nn.Module):
         self.v_proj = nn.Linear(cfg.hidden_size, self.n_kv * self.hd, bias=False)
         self.o_proj = nn.Linear(self.n_heads * self.hd, cfg.hidden_size, bias=False)
 
-    def forward(self, x, cos, sin, allowed, past=None):
+    def forward(self, x, cos, sin, bias, past=None):
         B, T, _ = x.shape
         q = self.q_proj(x).view(B, T, self.n_heads, self.hd).transpose(1, 2)
         k = self.k_proj(x).view(B, T, self.n_kv, self.hd).transpose(1, 2)
         v = self.v_proj(x).view(B, T, self.n_kv, self.hd).transpose(1, 2)
-        q = q * cos + rotate_half(q) * sin
+        q = (q * cos + rotate_half(q) * sin) * (self.hd ** -0.5)  # scale q, not the T x T scores
         k = k * cos + rotate_half(k) * sin
         if past is not None:
             k = torch.cat((past[0], k), dim=2)
@@ -84,8 +84,9 @@ class Attention(nn.Module):
         if self.n_kv != self.n_heads:  # grouped-query attention: share each K/V head across a group
             rep = self.n_heads // self.n_kv
             k, v = k.repeat_interleave(rep, dim=1), v.repeat_interleave(rep, dim=1)
-        scores = (q @ k.transpose(-2, -1)) * (self.hd ** -0.5)
-        scores = torch.where(allowed, scores, torch.full_like(scores, MASKED_SCORE))
+        scores = q @ k.transpose(-2, -1)
+        if bias is not None:
+            scores = scores + bias
         y = F.softmax(scores, dim=-1) @ v
         y = y.transpose(1, 2).reshape(B, T, self.n_heads * self.hd)
         return self.o_proj(y), present
@@ -110,8 +111,8 @@ class Block(nn.Module):
         self.post_attention_layernorm = RMSNorm(cfg.hidden_size, cfg.rms_norm_eps)
         self.mlp = MLP(cfg)
 
-    def forward(self, x, cos, sin, allowed, past=None):
-        a, present = self.self_attn(self.input_layernorm(x), cos, sin, allowed, past)
+    def forward(self, x, cos, sin, bias, past=None):
+        a, present = self.self_attn(self.input_layernorm(x), cos, sin, bias, past)
         x = x + a
         x = x + self.mlp(self.post_attention_layernorm(x))
         return x, present
@@ -143,26 +144,35 @@ class TinyLlama(nn.Module):
     def forward(self, input_ids, attention_mask=None, position_ids=None, past_key_values=None):
         """Returns (logits [B, T, V], presents: list of (key, value) per layer).
 
-        attention_mask covers past + current tokens (1 = real, 0 = padding), as in HF. position_ids
-        default to the count of real tokens before each one, so left padding does not shift positions.
+        attention_mask covers past + current tokens (1 = real, 0 = padding), as in HF; None means no padding
+        (the AR training batches are right-padded, which causality already hides). position_ids default to
+        the count of real tokens before each one, so left padding does not shift positions.
         """
         B, T = input_ids.shape
         past_len = 0 if past_key_values is None else past_key_values[0][0].shape[2]
-        if attention_mask is None:
-            attention_mask = torch.ones(B, past_len + T, dtype=torch.long, device=input_ids.device)
         if position_ids is None:
-            position_ids = (attention_mask.long().cumsum(-1) - 1).clamp(min=0)[:, -T:]
-        # allowed[b, 0, i, j]: query i may look at key j. Keys are never padding; AR adds causality,
-        # measured on storage index so it also holds with left padding and a cache.
-        allowed = attention_mask.bool()[:, None, None, :]
+            if attention_mask is None:
+                position_ids = torch.arange(past_len, past_len + T, device=input_ids.device)[None].expand(B, T)
+            else:
+                position_ids = (attention_mask.long().cumsum(-1) - 1).clamp(min=0)[:, -T:]
+        # allowed[b, 0, i, j]: query i may look at key j. Padded keys never; AR adds causality, measured on
+        # storage index so it also holds with left padding and a cache. One additive bias for all layers.
+        allowed = None
+        if attention_mask is not None:
+            allowed = attention_mask.bool()[:, None, None, :]
         if self.cfg.causal:
-            key_idx = torch.ones_like(attention_mask[0]).cumsum(0) - 1  # 0..past+T-1, trace-friendly
-            query_idx = key_idx[-T:]
-            allowed = allowed & (key_idx[None, :] <= query_idx[:, None])[None, None]
+            # 0..past+T-1 built from a tensor's shape so ONNX keeps it dynamic
+            ref = attention_mask[0] if attention_mask is not None else torch.ones(past_len + T, dtype=torch.long)
+            key_idx = torch.ones_like(ref).cumsum(0) - 1
+            causal = (key_idx[None, :] <= key_idx[-T:][:, None])[None, None]
+            allowed = causal if allowed is None else allowed & causal
+        bias = None
+        if allowed is not None:
+            bias = torch.zeros(allowed.shape, dtype=torch.float32).masked_fill(~allowed, MASKED_SCORE)
         cos, sin = self.rotary(position_ids)
         x = self.embed_tokens(input_ids)
         presents = []
         for i, layer in enumerate(self.layers):
-            x, present = layer(x, cos, sin, allowed, None if past_key_values is None else past_key_values[i])
+            x, present = layer(x, cos, sin, bias, None if past_key_values is None else past_key_values[i])
             presents.append(present)
         return self.lm_head(self.norm(x)), presents

@@ -28,37 +28,38 @@ def ar_batch(pairs):
 
 
 def ar_loss(model, batch):
-    logits, _ = model(batch["input_ids"], batch["attention_mask"])
+    # No attention_mask: padding is on the right, so causality already hides it from every real token.
+    logits, _ = model(batch["input_ids"])
     return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), batch["targets"].reshape(-1), ignore_index=IGNORE)
 
 
 def diffusion_batch(pairs, gen: torch.Generator, eps: float = 1e-3):
-    """prompt + answer + <eos> x slack, answer+slack masked with probability t ~ U(eps, 1) per example.
+    """prompt + answer + <eos> slack, answer+slack masked with probability t ~ U(eps, 1) per example.
 
-    Slack is uniform in 0..max(8, len(answer)): the model learns to fill any canvas at least as long as the
-    answer with trailing <eos> (and slack 0 keeps an exactly-sized canvas in distribution, as in our evals).
+    As in LLaDA's SFT, every sequence is filled with <eos> up to one common length, so there is no padding
+    (and no compute spent on it); that length is the batch's longest prompt+answer plus s <eos>, s uniform
+    in 0..max(8, longest answer). So the model learns to fill any canvas at least as long as the answer with
+    trailing <eos>, and an exactly-sized canvas (as in our evals) stays in distribution.
     """
     B = len(pairs)
-    slack = [int(torch.randint(0, max(8, len(a)) + 1, (1,), generator=gen)) for _, a in pairs]
-    seqs = [p + a + [EOS_ID] * s for (p, a), s in zip(pairs, slack)]
-    T = max(len(s) for s in seqs)
-    clean = torch.full((B, T), PAD_ID, dtype=torch.long)
-    attn = torch.zeros((B, T), dtype=torch.long)
+    longest = max(len(p) + len(a) for p, a in pairs)
+    s = int(torch.randint(0, max(8, max(len(a) for _, a in pairs)) + 1, (1,), generator=gen))
+    T = longest + s
+    clean = torch.full((B, T), EOS_ID, dtype=torch.long)
     gen_region = torch.zeros((B, T), dtype=torch.bool)  # answer + slack: the part that is ever masked
-    for b, ((p, _), s) in enumerate(zip(pairs, seqs)):
-        clean[b, :len(s)] = torch.tensor(s)
-        attn[b, :len(s)] = 1
-        gen_region[b, len(p):len(s)] = True
+    for b, (p, a) in enumerate(pairs):
+        clean[b, :len(p) + len(a)] = torch.tensor(p + a)
+        gen_region[b, len(p):] = True
     t = eps + (1 - eps) * torch.rand((B, 1), generator=gen)
     masked = (torch.rand((B, T), generator=gen) < t) & gen_region
     noisy = torch.where(masked, torch.full_like(clean, MASK_ID), clean)
-    return {"input_ids": noisy, "attention_mask": attn, "targets": clean, "masked": masked, "t": t,
-            "gen_len": gen_region.sum(1)}
+    return {"input_ids": noisy, "attention_mask": torch.ones((B, T), dtype=torch.long), "targets": clean,
+            "masked": masked, "t": t, "gen_len": gen_region.sum(1)}
 
 
 def diffusion_loss(model, batch):
     """LLaDA SFT loss: per example sum over masked tokens of CE / t, divided by the answer+slack length."""
-    logits, _ = model(batch["input_ids"], batch["attention_mask"])
+    logits, _ = model(batch["input_ids"])  # no padding in these batches, so no attention_mask
     masked = batch["masked"]
     ce = F.cross_entropy(logits[masked], batch["targets"][masked], reduction="none")
     weight = (1.0 / batch["t"].expand_as(masked)[masked]) / batch["gen_len"][:, None].expand_as(masked)[masked]

@@ -16,6 +16,7 @@ import tempfile
 
 import torch
 
+import runtime
 import tokenizer as tok
 from decode import ar_generate
 from export_onnx import load_model
@@ -98,7 +99,7 @@ def onnx_parity(model, kind, model_dir, seed):
             expected[name] = exp
         with open(os.path.join(d, "cases.json"), "w") as f:
             json.dump(cases, f)
-        onnx_path = os.path.join(model_dir, "onnx", "model.onnx")
+        onnx_path = os.path.join(os.path.abspath(model_dir), "onnx", "model.onnx")
         subprocess.run(["node", os.path.join(HERE, "ort_run.mjs"), onnx_path, d], check=True, cwd=REPO,
                        stdout=subprocess.DEVNULL)
         with open(os.path.join(d, "out.json")) as f:
@@ -126,14 +127,23 @@ TEXTS = [
 ]
 
 
-def js_checks(model, kind, model_dir, gen):
+# Task-formatted prompts of different lengths, so a trained model stops at <eos> and batching needs padding.
+GEN_PROMPTS = ["copy: k3x9\n", "reverse: hello42world\n", "sort: 93710284\n", "add: 123+456\n",
+               "code: f(x) returns x times 2\n"]
+GEN_TOKENS = 32
+
+
+def _until_eos(ids):
+    return ids[:ids.index(tok.EOS_ID)] if tok.EOS_ID in ids else ids
+
+
+def js_checks(model, kind, model_dir):
     cases = {"texts": TEXTS, "generate": []}
     expected_gen = []
     if kind == "autoregressive":
-        for n in (5, 20):
-            prompt = "".join(chr(int(c)) for c in torch.randint(97, 123, (n,), generator=gen)) + "\n"
-            cases["generate"].append({"prompt": prompt, "max_new_tokens": 24})
-            expected_gen.append(ar_generate(model, [tok.encode(prompt)], 24)[0])
+        for prompt in GEN_PROMPTS:
+            cases["generate"].append({"prompt": prompt, "max_new_tokens": GEN_TOKENS})
+            expected_gen.append(ar_generate(model, [tok.encode(prompt)], GEN_TOKENS)[0])
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump(cases, f)
     try:
@@ -157,12 +167,18 @@ def js_checks(model, kind, model_dir, gen):
             problems.append(f"specials not kept for {text!r}")
     gen_equal = []
     for exp, js in zip(expected_gen, got["generations"]):
-        js = js[:js.index(tok.EOS_ID)] if tok.EOS_ID in js else js
-        gen_equal.append(js == exp)
-        if js != exp:
+        gen_equal.append(_until_eos(js) == exp)
+        if not gen_equal[-1]:
             problems.append(f"transformers.js greedy {js} != PyTorch {exp}")
+    for exp, js in zip(expected_gen, got["batched"] or []):
+        gen_equal.append(_until_eos(js) == exp)
+        if not gen_equal[-1]:
+            problems.append(f"transformers.js batched greedy {js} != PyTorch {exp}")
     return {"tokenizer_texts_checked": len(TEXTS), "transformers_js_generations": len(gen_equal),
-            "transformers_js_greedy_equal": all(gen_equal) if gen_equal else None, "problems": problems}
+            "transformers_js_greedy_equal": all(gen_equal) if gen_equal else None,
+            "transformers_js_samples": [{"prompt": p, "completion": tok.decode(e)}
+                                        for p, e in zip(GEN_PROMPTS, expected_gen)],
+            "problems": problems}
 
 
 def main():
@@ -172,11 +188,11 @@ def main():
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=1)
     args = ap.parse_args()
-    torch.set_num_threads(args.threads)
+    runtime.configure(args.threads)
     model, kind = load_model(args.model_dir)
     cases = onnx_parity(model, kind, args.model_dir, args.seed)
     worst = max(c["logits_max_abs_diff"] for c in cases.values())
-    js = js_checks(model, kind, args.model_dir, torch.Generator().manual_seed(args.seed + 1))
+    js = js_checks(model, kind, args.model_dir)
     report = {"kind": kind, "runtime": "onnxruntime-node", "tolerance": args.tol,
               "max_abs_logits_diff": worst, "cases": cases, **js}
     with open(os.path.join(args.model_dir, "parity.json"), "w") as f:

@@ -36,6 +36,7 @@ const tokenizer = cases.texts.map((text) => {
 });
 
 const generations = [];
+let batched = null;
 if (config.decoding === 'autoregressive') {
   const model = await AutoModelForCausalLM.from_pretrained(id, { local_files_only: true, dtype: 'fp32', device: 'cpu' });
   for (const g of cases.generate ?? []) {
@@ -44,5 +45,13 @@ if (config.decoding === 'autoregressive') {
     const all = out.tolist()[0].map(Number);
     generations.push(all.slice(inputs.input_ids.dims[1]));
   }
+  // All prompts at once: left padding (tokenizer_config padding_side) must not change any result.
+  if ((cases.generate ?? []).length > 1) {
+    const inputs = tf(cases.generate.map((g) => g.prompt), { padding: true });
+    const maxNew = Math.max(...cases.generate.map((g) => g.max_new_tokens));
+    const out = await model.generate({ ...inputs, max_new_tokens: maxNew, do_sample: false });
+    const width = inputs.input_ids.dims[1];
+    batched = out.tolist().map((row) => row.map(Number).slice(width));
+  }
 }
-console.log(JSON.stringify({ tokenizer, generations }));
+console.log(JSON.stringify({ tokenizer, generations, batched }));

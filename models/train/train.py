@@ -21,6 +21,7 @@ from dataclasses import dataclass, asdict, fields
 
 import torch
 
+import runtime
 import data
 import objectives
 from evaluate import evaluate
@@ -40,12 +41,14 @@ class TrainConfig:
     max_steps: int = 20000
     max_minutes: float = 0.0  # 0 = no wall-clock cap
     # data (from the task suite)
-    n_train: int = 300000  # records per `--task all` generate call
+    n_train: int = 120000  # records per task (x5 tasks), lengths ~ 1/L up to max_length
     max_length: int = 256
+    mix_knee: int = 64  # above it, thin the 1/L mix to knee^p / L^(1+p) (see data.keep_for_mix)
+    mix_power: float = 2.0
     monitor_lengths: str = "8,32,64"
     monitor_n: int = 8
     # batches: token budget so a step costs about the same at any length
-    token_budget: int = 6144
+    token_budget: int = 4096
     max_batch: int = 128
     # optimisation
     lr: float = 2e-3
@@ -119,7 +122,7 @@ def parse_args() -> TrainConfig:
 
 def main():
     cfg = parse_args()
-    torch.set_num_threads(cfg.threads)
+    runtime.configure(cfg.threads)
     model_id = os.path.basename(os.path.abspath(cfg.out))
     ckpt_dir = os.path.join(HERE, "checkpoints", model_id)
     ckpt_path = os.path.join(ckpt_dir, "latest.pt")
@@ -129,7 +132,8 @@ def main():
     train_path = data.train_file(cfg.n_train, cfg.max_length, cfg.seed)
     monitor_lengths = [int(x) for x in cfg.monitor_lengths.split(",")]
     monitor_path = data.eval_file(monitor_lengths, cfg.monitor_n, cfg.seed)
-    records = data.load_jsonl(train_path)
+    records = [r for r in data.load_jsonl(train_path, ("task_id", "task", "prompt", "answer", "length"))
+               if data.keep_for_mix(r, cfg.mix_knee, cfg.mix_power)]
     pairs = data.encode_records(records)
     monitor = data.load_jsonl(monitor_path)
     tasks = sorted({r["task"] for r in monitor})
@@ -196,6 +200,8 @@ def main():
             loss_acc, loss_n = 0.0, 0
             if step % cfg.eval_every == 0 or final:
                 row.update(monitor_eval())  # its time counts: --max-minutes is a wall-clock cap
+                now = time.time()
+                elapsed, t_mark = elapsed + (now - t_mark), now
             log.write(row)
             print(json.dumps(row), flush=True)
         if final or time.time() - last_ckpt > 60 * cfg.ckpt_minutes:
@@ -208,6 +214,8 @@ def main():
     summary = {"kind": cfg.kind, "params": model.num_params(), "steps": step, "minutes": round(elapsed / 60, 1),
                "stopped_by": "max_steps" if step >= cfg.max_steps else "max_minutes",
                "tokens_seen": tokens, "epochs_started": batches.epoch + 1, "train_records": len(pairs),
+               "short_token_share": round(sum(n for n, r in zip(batches.lengths, records)
+                                              if r["length"] <= cfg.mix_knee) / sum(batches.lengths), 3),
                "train_file": os.path.relpath(train_path, data.REPO),
                "monitor_file": os.path.relpath(monitor_path, data.REPO),
                "command": "OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 models/train/train.py " + " ".join(

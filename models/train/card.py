@@ -1,0 +1,258 @@
+"""Model cards (README.md) for the matched pair, filled from the files the other steps wrote.
+
+    /usr/bin/python3 models/train/card.py models/tiny-llama-ar models/tiny-llama-diffusion
+
+Reads config.json, train_summary.json (train.py), eval.json (evaluate.py), parity.json (parity.py) and
+eval_engines.json (`npm run models:eval`: the same cells re-measured through the app's ONNX engines) of
+every folder given; no number is typed by hand. Each card also shows its partner's budget and results.
+"""
+import argparse
+import json
+import os
+
+PLANNED_MINUTES = {"autoregressive": "55 (target: about 60)", "diffusion": "85 (allowed: up to 120; cut to fit one working session)"}
+LENGTHS = [8, 32, 64, 128, 256]
+TASK_ORDER = ["copy", "reverse", "sort", "add", "code"]
+
+
+def read(folder, name):
+    path = os.path.join(folder, name)
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        return json.load(f)
+
+
+def eval_table(ev) -> str:
+    if ev is None:
+        return "_Not evaluated yet: run `models/train/evaluate.py`._\n"
+    columns = sorted(set(LENGTHS) | {c["length"] for c in ev["cells"] if c["length"] not in LENGTHS
+                                       and not any(L >= c["length"] for L in LENGTHS)})
+    # A cell whose length is not a column (add's 255) goes in the next column up, labelled with its length.
+    cells = {}
+    for c in ev["cells"]:
+        col = min(L for L in columns if L >= c["length"])
+        cells[(c["task"], col)] = c
+    lengths = [L for L in columns if any(k[1] == L for k in cells)]
+    tasks = [t for t in TASK_ORDER if any(k[0] == t for k in cells)]
+    tasks += sorted({t for t, _ in cells} - set(tasks))
+    rows = ["| task | " + " | ".join(f"L={L}" for L in lengths) + " |",
+            "|---|" + "---:|" * len(lengths)]
+    for t in tasks:
+        row = []
+        for L in lengths:
+            c = cells.get((t, L))
+            label = "" if c is None or c["length"] == L else f"(L={c['length']}) "
+            row.append("-" if c is None else f"{label}{100 * c['pass_rate']:.0f}% ({c['passed']}/{c['n']})")
+        rows.append(f"| {t} | " + " | ".join(row) + " |")
+    return "\n".join(rows) + "\n"
+
+
+def engine_eval_table(ee) -> str:
+    """The engines' cells in eval_table's shape; cells that do not fit the context are listed below it."""
+    if ee is None:
+        return "_Not measured through the engines yet: run `npm run models:eval`._\n"
+    cells = [{"task": c["task"], "length": c["length"], "n": c["n"], "passed": c["passed"], "pass_rate": c["passRate"]}
+             for c in ee["cells"] if not c.get("skipped")]
+    skipped = [f"- {c['task']} at L={c['length']}: not run ({c['skipped']})" for c in ee["cells"] if c.get("skipped")]
+    return eval_table({"cells": cells}) + ("\n" + "\n".join(skipped) + "\n" if skipped else "")
+
+
+def engine_eval_meta(ee) -> str:
+    if ee is None:
+        return ""
+    env = ee["environment"]
+    ns = sorted({(c["length"], c["n"]) for c in ee["cells"] if not c.get("skipped")})
+    return (f"Re-measured through the app's ONNX engines (`lib/engines`, onnxruntime-node {env['onnxruntime']}, "
+            f"{ee['hardware']}: {env['cpuModel']}) by `npm run models:eval` on {ee['measuredAt'][:10]}, git "
+            f"{env['gitSha'][:10]}: {ee['decoding']}; output length = the cell's answer budget (copy/reverse/sort: "
+            f"L, add: K+1, code: L) for both engines. Items per cell: " + ", ".join(f"L={L}: {n}" for L, n in ns) +
+            f". This table is the one the app's numbers agree with; the PyTorch table below is the recipe's own.")
+
+
+def decoding_text(ev, kind) -> str:
+    if kind == "autoregressive":
+        return "greedy (temperature 0) with a KV cache, stop at `<eos>`, max new tokens = answer length + 8"
+    return ("LLaDA `generate()` at temperature 0 with low-confidence remasking: canvas = prompt + L `<mask>`, "
+            "steps = block length = L (one token committed per step, the most confident one; ties go to the "
+            "leftmost position), committed tokens never re-masked; L = the cell's answer length (add: K+1, "
+            "code: the record's `length`); output = tokens before the first `<eos>`")
+
+
+def budget_lines(summaries) -> str:
+    lines = []
+    for kind in ("autoregressive", "diffusion"):
+        s = summaries.get(kind)
+        actual = (f"ran {s['steps']} steps in {s['minutes']} min (stopped by {s['stopped_by']}; "
+                  f"{s['tokens_seen']:,} tokens)" if s else "not trained yet")
+        lines.append(f"- **{kind}**: planned {PLANNED_MINUTES[kind]} min on the 2-core CPU with 1 thread "
+                     f"(both runs at once); {actual}.")
+    return "\n".join(lines)
+
+
+def card(folder, partners) -> str:
+    cfg = read(folder, "config.json")
+    kind = cfg["decoding"]
+    model_id = os.path.basename(os.path.abspath(folder))
+    summary, ev, parity = read(folder, "train_summary.json"), read(folder, "eval.json"), read(folder, "parity.json")
+    engines_ev = read(folder, "eval_engines.json")
+    summaries = {kind: summary}
+    partner_ids = []
+    for p in partners:
+        pc, ps = read(p, "config.json"), read(p, "train_summary.json")
+        partner_ids.append(os.path.basename(os.path.abspath(p)))
+        if pc:
+            summaries[pc["decoding"]] = ps
+    params = summary["params"] if summary else None
+    tc = summary["train_config"] if summary else {}
+    other = ", ".join(f"`{p}`" for p in partner_ids) or "its partner"
+    what = ("an autoregressive (causal) decoder that writes the answer left to right" if kind == "autoregressive"
+            else "a masked-diffusion (bidirectional) model that fills a canvas of `<mask>` tokens in parallel, "
+                 "LLaDA style")
+    objective = (
+        "next-token cross-entropy on the answer tokens plus one `<eos>`; prompt tokens are not in the loss."
+        if kind == "autoregressive" else
+        "MDLM/LLaDA masked diffusion: sequence = prompt + answer + `<eos>` slack (every sequence of a batch "
+        "is filled with `<eos>` up to the longest prompt+answer plus s, s uniform in 0..max(8, longest "
+        "answer)); t ~ U(0.001, 1) per example; each answer/slack token is replaced by `<mask>` with "
+        "probability t, the prompt never; loss = sum over masked positions of CE / t, divided by the number "
+        "of answer+slack tokens (the `<eos>` slack is in the loss), averaged over the batch.")
+    parity_text = "_Not checked yet: run `models/train/parity.py`._"
+    if parity:
+        js = ("; transformers.js `AutoModelForCausalLM` greedy generation from this folder equals the PyTorch "
+              f"greedy output: **{parity['transformers_js_greedy_equal']}** "
+              f"({parity['transformers_js_generations']} prompts)" if kind == "autoregressive" else "")
+        parity_text = (f"Max |logits difference| between PyTorch and onnxruntime-node over random inputs "
+                       f"({len(parity['cases'])} cases: several lengths, left padding"
+                       f"{', prefill with past length 0 then cached steps of 1 and 3 tokens' if kind == 'autoregressive' else ''}): "
+                       f"**{parity['max_abs_logits_diff']:.2e}** (tolerance {parity['tolerance']:.0e}). "
+                       f"Tokenizer: both `@huggingface/transformers` and `@huggingface/tokenizers` encode one id "
+                       f"per character and decode back exactly on {parity['tokenizer_texts_checked']} test "
+                       f"strings{js}. Problems: {parity['problems'] or 'none'}.")
+    arch = [
+        ("layers", cfg["num_hidden_layers"]), ("hidden size", cfg["hidden_size"]),
+        ("attention heads / KV heads", f"{cfg['num_attention_heads']} / {cfg['num_key_value_heads']}"),
+        ("head dim", cfg["head_dim"]), ("MLP", f"SwiGLU, intermediate {cfg['intermediate_size']}"),
+        ("norm", f"RMSNorm (eps {cfg['rms_norm_eps']}), pre-norm"),
+        ("positions", f"rotary, rotate-half (HF Llama), theta {cfg['rope_theta']:g}"),
+        ("context", cfg["max_position_embeddings"]), ("vocabulary", cfg["vocab_size"]),
+        ("attention", "causal" if kind == "autoregressive" else "bidirectional (the only difference)"),
+        ("biases / tied embeddings", "none / no"), ("parameters", f"{params:,}" if params else "-"),
+    ]
+    arch_table = "| | |\n|---|---|\n" + "\n".join(f"| {k} | {v} |" for k, v in arch)
+    data_text = "_Not trained yet._"
+    if summary:
+        data_text = (
+            f"Generated by the app's task suite (the single source of truth), never by this recipe: "
+            f"`npx dlm tasks generate --task all --n {tc['n_train']} --max-length {tc['max_length']} "
+            f"--seed {tc['seed']} --split train` ({tc['n_train']} records per task, lengths drawn with "
+            f"P(L) ~ 1/L). Above L = {tc['mix_knee']} the recipe keeps a record with probability "
+            f"({tc['mix_knee']}/L)^{tc['mix_power']:g} (a hash of its task_id), so "
+            f"{100 * summary['short_token_share']:.0f}% of the tokens are at L <= {tc['mix_knee']}, where the "
+            f"quality bars are: {summary['train_records']:,} records kept, "
+            f"{summary['epochs_started']} epoch(s) started. Batches hold up to {tc['token_budget']} "
+            f"prompt+answer tokens (at most {tc['max_batch']} records), bucketed by length; the AR and "
+            f"the diffusion model see the same records in the same order.")
+    opt_text = ""
+    if summary:
+        opt_text = (f"AdamW (beta2 {tc['beta2']}, weight decay {tc['weight_decay']} on matrices), peak lr "
+                    f"{tc['lr']:g}, {tc['warmup_steps']} warmup steps then cosine to {tc['min_lr_ratio']:g} x "
+                    f"peak over {tc['max_steps']} steps, gradient clipping {tc['grad_clip']}, seed {tc['seed']}.")
+    ev_meta = ""
+    if ev:
+        ns = sorted({(c["length"], c["n"]) for c in ev["cells"]})
+        ev_meta = (f"Held-out eval split (suite seed {ev['seed']}, streams disjoint from training), scored by "
+                   f"`npx dlm tasks check` (code answers are run against their tests in the sandbox). Items "
+                   f"per cell: " + ", ".join(f"L={L}: {n}" for L, n in ns) + f". Decoding: "
+                   f"{decoding_text(ev, kind)}. Evaluation took {ev['seconds']:.0f} s.")
+    command = summary["command"] if summary else "(see models/train/README.md)"
+    return f"""# {model_id}
+
+A tiny character-level LLaMA-style model for the Diffusion Playground: {what}. It is one half of a
+matched pair with {other}: same architecture, size, tokenizer, data and data order; only the attention
+mask and the training objective differ. It solves the app's synthetic tasks (copy, reverse, sort, add,
+code) and exists to compare the two decoding styles on equal terms, not to be a useful language model.
+
+## Architecture
+
+{arch_table}
+
+`config.json` uses LlamaConfig keys (`model_type: "llama"`) plus `"decoding": "{kind}"`
+{'and `mask_token_id`' if kind == 'diffusion' else ''}. Files: `onnx/model.onnx` (fp32, opset 14),
+`pytorch_model.bin` (HF Llama parameter names), tokenizer files, `generation_config.json`,
+`training_log.csv`, `train_summary.json`, `eval.json`, `eval_engines.json`, `parity.json`.
+
+{'The ONNX graph takes `input_ids`, `attention_mask`, `position_ids` and `past_key_values.{i}.key/value` ([batch, kv_heads, past, head_dim]) and returns `logits` and `present.{i}.key/value`, the names transformers.js uses, so `AutoModelForCausalLM.from_pretrained` can run it.' if kind == 'autoregressive' else 'The ONNX graph takes `input_ids` and `attention_mask` and returns `logits` at every position (dynamic batch and length).'}
+
+## Tokenizer
+
+One token per character: 0 `<pad>`, 1 `<eos>`, 2 `<mask>`, 3 `<unk>`, 4 `"\\n"`, then printable ASCII
+32..126 in order (100 ids). `tokenizer.json` is a BPE model without merges, no pre-tokenizer and a `Fuse`
+decoder, so it encodes and decodes exactly in `@huggingface/transformers` and `@huggingface/tokenizers`
+(special tokens are skipped with `skip_special_tokens`). No BOS is added; prompts end with `"\\n"` and the
+answer follows.
+
+## Training
+
+Objective: {objective}
+
+Data: {data_text}
+
+Optimisation: {opt_text}
+
+Command (resumes from `models/train/checkpoints/{model_id}/` if re-run):
+
+```
+{command}
+```
+
+Budget (CPU only, 2 cores shared by both runs):
+
+{budget_lines(summaries)}
+
+Learning curve: `training_log.csv` in this folder (step, elapsed_s, lr, train_loss, tokens_seen, and
+every {tc.get('eval_every', '?')} steps the held-out pass rate per task at lengths {tc.get('monitor_lengths', '?')}
+on {tc.get('monitor_n', '?')} items per cell).
+
+## Evaluation
+
+Pass rates on held-out items at temperature 0, every task at answer lengths 8, 32, 64, 128 and 256,
+failures included.
+
+### Through the ONNX engines
+
+{engine_eval_meta(engines_ev)}
+
+{engine_eval_table(engines_ev)}
+### In PyTorch (the recipe's evaluation)
+
+{ev_meta}
+
+{eval_table(ev)}
+## ONNX parity
+
+{parity_text}
+
+## Intended use and limits
+
+For the Diffusion Playground's side-by-side comparisons and for teaching. It only knows the five task
+formats above (prompts like `copy: k3x9\\n`); anything else gives meaningless output. Lengths above 64
+were deliberately rare in training (see Data), so expect accuracy to fall with length; the table above
+has the measured rates, failures included. Generated code must be run only in a sandbox. Trained from scratch on synthetic data; no
+third-party weights or data.
+"""
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("model_dirs", nargs="*", default=["models/tiny-llama-ar", "models/tiny-llama-diffusion"])
+    args = ap.parse_args()
+    for d in args.model_dirs:
+        text = card(d, [p for p in args.model_dirs if p != d])
+        with open(os.path.join(d, "README.md"), "w") as f:
+            f.write(text)
+        print(f"wrote {os.path.join(d, 'README.md')}")
+
+
+if __name__ == "__main__":
+    main()

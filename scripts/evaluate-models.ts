@@ -9,11 +9,12 @@ import { loadModel } from '../lib/engines/index.ts';
 import { SettingsError } from '../lib/engines/types.ts';
 import { captureEnvironment } from '../lib/env/environment.ts';
 import { BUNDLED_AR_MODEL_ID, BUNDLED_DIFFUSION_MODEL_ID } from '../lib/harness/bundled-models.ts';
-import { suiteRecords } from '../lib/harness/eval-records.ts';
+import { type EvalRecord, suiteRecords } from '../lib/harness/eval-records.ts';
 import { type EvalCell, evaluateRecords } from '../lib/harness/evaluate.ts';
 import { FAMILIES } from '../lib/tasks/registry.ts';
 
 const CARD_LENGTHS = [8, 32, 64, 128, 256];
+const AR_EXTRA_TOKENS = 8; // as in models/train/evaluate.py
 const args = parseArgs(process.argv.slice(2), { values: ['n-short', 'n-128', 'n-256', 'threads', 'ep', 'graph-opt', 'models'] });
 const session = readSessionSettings(args);
 const nFor = (length: number) => (length <= 64 ? intFlag(args, 'n-short', 50, 1) : length <= 128 ? intFlag(args, 'n-128', 20, 1) : intFlag(args, 'n-256', 10, 1));
@@ -28,7 +29,11 @@ for (const id of modelIds) {
     for (const length of CARD_LENGTHS.map((l) => Math.min(l, family.maxLength)).filter((l) => l >= family.minLength)) {
       const records = suiteRecords(family.name, [length], nFor(length), 0);
       try {
-        const { cells: [cell] } = await evaluateRecords(model, records, { temperature: 0, remasking: 'low_confidence' });
+        // AR gets the recipe's budget (answer + 8 tokens, so a missing <eos> shows as extra output);
+        // diffusion the answer budget as its canvas, exactly as models/train/evaluate.py decodes.
+        const arBudget = (r: EvalRecord, count: (t: string) => number) => count(r.answer) + AR_EXTRA_TOKENS;
+        const rule = model.config.decoding === 'autoregressive' ? arBudget : undefined;
+        const { cells: [cell] } = await evaluateRecords(model, records, { temperature: 0, remasking: 'low_confidence' }, undefined, undefined, rule);
         cells.push(cell!);
         console.error(`${id} ${family.name} L=${length}: ${cell!.passed}/${cell!.n} passed, median ${cell!.medianTotalMs.toFixed(1)} ms`);
       } catch (error) {
@@ -43,7 +48,7 @@ for (const id of modelIds) {
     model: id,
     modelSha256: model.info.sha256,
     engine: model.config.decoding,
-    decoding: model.config.decoding === 'diffusion' ? 'steps = L, block = L, low_confidence remasking, temperature 0' : 'greedy with KV cache',
+    decoding: model.config.decoding === 'diffusion' ? 'canvas L = answer budget (copy/reverse/sort/code: L, add: K+1), steps = L, block = L, low_confidence remasking, temperature 0' : `greedy with KV cache, max new tokens = answer length + ${AR_EXTRA_TOKENS}`,
     split: 'eval',
     seed: 0,
     hardware: hardwareLabel(session),

@@ -28,11 +28,14 @@ export interface Evaluation {
   cells: EvalCell[]; // one per (task, length), in first-seen order
 }
 
+/** Picks a record's output length; the default is the task's answer budget (see outputLengthFor). */
+export type OutputLengthRule = (record: EvalRecord, countTokens: (text: string) => number) => number;
+
 /** Settings for each record: the given ones, its output budget, and steps resolved against that budget. */
-export function planRecords(model: LoadedModel, records: readonly EvalRecord[], given: Partial<DecodingSettings>, steps?: StepsSpec) {
+export function planRecords(model: LoadedModel, records: readonly EvalRecord[], given: Partial<DecodingSettings>, steps?: StepsSpec, outputLength: OutputLengthRule = outputLengthFor) {
   const countTokens = (text: string) => model.tokenizer.encode(text).length;
   return records.map((record) => {
-    const maxNewTokens = given.maxNewTokens ?? outputLengthFor(record, countTokens);
+    const maxNewTokens = given.maxNewTokens ?? outputLength(record, countTokens);
     const settings: Partial<DecodingSettings> = { ...given, maxNewTokens };
     const resolvedSteps = resolveSteps(steps, maxNewTokens);
     if (resolvedSteps !== undefined) settings.steps = resolvedSteps;
@@ -73,8 +76,9 @@ export async function evaluateRecords(
   given: Partial<DecodingSettings>,
   steps?: StepsSpec,
   onProgress?: (done: number, total: number) => void,
+  outputLength?: OutputLengthRule,
 ): Promise<Evaluation> {
-  const plans = planRecords(model, records, given, steps);
+  const plans = planRecords(model, records, given, steps, outputLength);
   const engine = createEngine(model);
   await engine.generate({ prompt: plans[0]!.record.prompt, settings: plans[0]!.settings }); // warm-up, untimed
   const results: GenerationResult[] = [];

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { describeModelFolder, discoverModels } from './discover.ts';
 import { countOnnxParameters } from './onnx-parameters.ts';
+import { BUNDLED_AR_MODEL_ID, BUNDLED_DIFFUSION_MODEL_ID } from '../harness/bundled-models.ts';
 
 // Minimal protobuf writer, just enough to build an ONNX ModelProto by hand for the tests.
 const varint = (n: number): number[] => {
@@ -83,5 +84,28 @@ describe('model discovery', () => {
     writeModel(dir, { decoding: 'diffusion' });
     const info = await describeModelFolder(dir);
     assert.ok(info.problems.some((p) => p.includes('mask_token_id')));
+  });
+});
+
+describe('the bundled model pair', () => {
+  test('is found in models/ with equal parameter counts and no problems', async () => {
+    const previous = process.env.DLM_MODELS_DIR;
+    delete process.env.DLM_MODELS_DIR; // only the bundled folder
+    try {
+      const { models } = await discoverModels();
+      const ar = models.find((m) => m.id === BUNDLED_AR_MODEL_ID);
+      const diffusion = models.find((m) => m.id === BUNDLED_DIFFUSION_MODEL_ID);
+      assert.ok(ar && diffusion, `expected ${BUNDLED_AR_MODEL_ID} and ${BUNDLED_DIFFUSION_MODEL_ID} under models/`);
+      assert.equal(ar.decoding, 'autoregressive');
+      assert.equal(diffusion.decoding, 'diffusion');
+      assert.deepEqual([ar.problems, diffusion.problems], [[], []]);
+      assert.ok(ar.parameters! > 100_000);
+      assert.equal(ar.parameters, diffusion.parameters);
+      assert.equal(ar.contextLength, diffusion.contextLength);
+      assert.ok(ar.contextLength! >= 512);
+      assert.ok(ar.fileBytes! <= 40 * 1024 * 1024 && diffusion.fileBytes! <= 40 * 1024 * 1024);
+    } finally {
+      if (previous !== undefined) process.env.DLM_MODELS_DIR = previous;
+    }
   });
 });

@@ -65,8 +65,7 @@ def engine_eval_meta(ee) -> str:
     ns = sorted({(c["length"], c["n"]) for c in ee["cells"] if not c.get("skipped")})
     return (f"Re-measured through the app's ONNX engines (`lib/engines`, onnxruntime-node {env['onnxruntime']}, "
             f"{ee['hardware']}: {env['cpuModel']}) by `npm run models:eval` on {ee['measuredAt'][:10]}, git "
-            f"{env['gitSha'][:10]}: {ee['decoding']}; output length = the cell's answer budget (copy/reverse/sort: "
-            f"L, add: K+1, code: L) for both engines. Items per cell: " + ", ".join(f"L={L}: {n}" for L, n in ns) +
+            f"{env['gitSha'][:10]}: {ee['decoding']}. Same items and decoding rules as the PyTorch table. Items per cell: " + ", ".join(f"L={L}: {n}" for L, n in ns) +
             f". This table is the one the app's numbers agree with; the PyTorch table below is the recipe's own.")
 
 

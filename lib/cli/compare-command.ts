@@ -6,6 +6,7 @@ import { createEngine, loadModel } from '../engines/index.ts';
 import { BUNDLED_AR_MODEL_ID, BUNDLED_DIFFUSION_MODEL_ID } from '../harness/bundled-models.ts';
 import { measureRepeated, type RepeatedMeasurement } from '../harness/measure.ts';
 import { storeResult } from '../harness/store.ts';
+import { DEFAULT_MAX_NEW_TOKENS } from '../engines/settings.ts';
 import { intFlag, parseArgs, UsageError } from './args.ts';
 import { DECODING_HELP, DECODING_VALUE_FLAGS, hardwareLabel, readDecodingSettings, readSessionSettings, readStepsSpec, resolveSteps, SESSION_VALUE_FLAGS } from './decoding-flags.ts';
 
@@ -31,7 +32,7 @@ export async function compareCommand(argv: string[]): Promise<number> {
   const rawPrompt = args.values.get('prompt');
   if (rawPrompt === undefined || rawPrompt === '') throw new UsageError('--prompt is required and must not be empty');
   const prompt = rawPrompt.replace(/\\n/g, '\n');
-  const length = intFlag(args, 'length', intFlag(args, 'max-tokens', 64, 1), 1);
+  const length = intFlag(args, 'length', intFlag(args, 'max-tokens', DEFAULT_MAX_NEW_TOKENS, 1), 1);
   const repeats = intFlag(args, 'repeats', 3, 1, 1000);
   const session = readSessionSettings(args);
   const settings = { ...readDecodingSettings(args), maxNewTokens: length };

@@ -4,7 +4,7 @@ import { captureEnvironment } from '../env/environment.ts';
 import { createExperiment, finishExperiment } from '../db/experiments.ts';
 import { loadModel } from '../engines/index.ts';
 import { type EvalRecord, fileRecords, suiteRecords } from '../harness/eval-records.ts';
-import { evaluateRecords, planRecords } from '../harness/evaluate.ts';
+import { evaluateRecords } from '../harness/evaluate.ts';
 import { storeResult } from '../harness/store.ts';
 import { intFlag, intListFlag, parseArgs, UsageError } from './args.ts';
 import { DECODING_HELP, DECODING_VALUE_FLAGS, hardwareLabel, readDecodingSettings, readSessionSettings, readStepsSpec, SESSION_VALUE_FLAGS } from './decoding-flags.ts';
@@ -20,11 +20,11 @@ ${DECODING_HELP}`;
 function progressReporter(total: number) {
   const started = performance.now();
   let lastPrint = 0;
-  return (done: number, passedSoFar: number | null) => {
+  return (done: number) => {
     const now = performance.now();
     if (now - started < 1000 || (now - lastPrint < 1000 && done < total)) return; // only for long runs
     lastPrint = now;
-    process.stderr.write(`\reval: ${done}/${total} items decoded${passedSoFar === null ? '' : `, ${passedSoFar} passed`} (${((now - started) / 1000).toFixed(0)} s)`);
+    process.stderr.write(`\reval: ${done}/${total} items decoded (${((now - started) / 1000).toFixed(0)} s)`);
     if (done === total) process.stderr.write('\n');
   };
 }
@@ -48,10 +48,10 @@ export async function evalCommand(argv: string[]): Promise<number> {
   const given = readDecodingSettings(args);
   const stepsSpec = readStepsSpec(args);
   const model = await loadModel(modelId, session);
-  planRecords(model, records, given, stepsSpec); // validates every record's settings before decoding anything
   const environment = captureEnvironment({ executionProvider: session.executionProvider, threads: session.intraOpThreads });
   const progress = progressReporter(records.length);
-  const { results, checks, cells } = await evaluateRecords(model, records, given, stepsSpec, (done) => progress(done, null));
+  // evaluateRecords resolves (and so validates) every record's settings before it decodes anything.
+  const { results, checks, cells } = await evaluateRecords(model, records, given, stepsSpec, progress);
 
   let slug: string | null = null;
   if (!args.switches.has('no-store')) {

@@ -1,6 +1,7 @@
 // `dlm generate`: one prompt through one model, with timings; `--trace` shows the diffusion canvas per step.
 import { createEngine, loadModel } from '../engines/index.ts';
 import type { GenerationEvent } from '../engines/types.ts';
+import { DEFAULT_MAX_NEW_TOKENS } from '../engines/settings.ts';
 import { parseArgs, UsageError } from './args.ts';
 import { createCanvasTrace } from './canvas-trace.ts';
 import { DECODING_HELP, DECODING_VALUE_FLAGS, hardwareLabel, readDecodingSettings, readSessionSettings, readStepsSpec, resolveSteps, SESSION_VALUE_FLAGS } from './decoding-flags.ts';
@@ -26,7 +27,7 @@ export async function generateCommand(argv: string[]): Promise<number> {
   const session = readSessionSettings(args);
   const settings = readDecodingSettings(args);
   const model = await loadModel(modelId, session);
-  const steps = resolveSteps(readStepsSpec(args), settings.maxNewTokens ?? 64);
+  const steps = resolveSteps(readStepsSpec(args), settings.maxNewTokens ?? DEFAULT_MAX_NEW_TOKENS);
   if (steps !== undefined) settings.steps = steps;
   // The shell turns "\n" typed in a prompt into two characters; task prompts need a real newline.
   const text = prompt.replace(/\\n/g, '\n');

@@ -10,7 +10,7 @@ import argparse
 import json
 import os
 
-PLANNED_MINUTES = {"autoregressive": "55 (target: about 60)", "diffusion": "85 (allowed: up to 120; cut to fit one working session)"}
+PLANNED_MINUTES = {"autoregressive": "55 (target: about 60)", "diffusion": "120 (the allowed maximum)"}
 LENGTHS = [8, 32, 64, 128, 256]
 TASK_ORDER = ["copy", "reverse", "sort", "add", "code"]
 
@@ -79,14 +79,20 @@ def decoding_text(ev, kind) -> str:
             "code: the record's `length`); output = tokens before the first `<eos>`")
 
 
+def session_text(session) -> str:
+    return (f"steps {session['from_step']:,}→{session['to_step']:,} ({session['from_minutes']}→"
+            f"{session['to_minutes']} min) with {session['threads']} thread(s): `{session['command']}`")
+
+
 def budget_lines(summaries) -> str:
     lines = []
     for kind in ("autoregressive", "diffusion"):
         s = summaries.get(kind)
-        actual = (f"ran {s['steps']} steps in {s['minutes']} min (stopped by {s['stopped_by']}; "
+        actual = (f"ran {s['steps']:,} steps in {s['minutes']} min (stopped by {s['stopped_by']}; "
                   f"{s['tokens_seen']:,} tokens)" if s else "not trained yet")
-        lines.append(f"- **{kind}**: planned {PLANNED_MINUTES[kind]} min on the 2-core CPU with 1 thread "
-                     f"(both runs at once); {actual}.")
+        lines.append(f"- **{kind}**: planned {PLANNED_MINUTES[kind]} min of wall clock on the 2-core CPU; {actual}.")
+        for session in (s or {}).get("sessions", []):
+            lines.append(f"  - {session_text(session)}")
     return "\n".join(lines)
 
 
@@ -206,7 +212,7 @@ Command (resumes from `models/train/checkpoints/{model_id}/` if re-run):
 {command}
 ```
 
-Budget (CPU only, 2 cores shared by both runs):
+Budget (CPU only, the 2-core machine; the two runs shared it while both were training):
 
 {budget_lines(summaries)}
 

@@ -103,9 +103,9 @@ class Log:
             csv.DictWriter(f, self.cols).writerow({k: row.get(k, "") for k in self.cols})
 
 
-def save_checkpoint(path, model, opt, step, elapsed, tokens, batches, gen, cfg):
+def save_checkpoint(path, model, opt, step, elapsed, tokens, batches, gen, cfg, sessions):
     state = {"model": model.state_dict(), "optimizer": opt.state_dict(), "step": step, "elapsed_s": elapsed,
-             "tokens_seen": tokens, "data": batches.state(), "torch_rng": torch.get_rng_state(),
+             "sessions": sessions, "tokens_seen": tokens, "data": batches.state(), "torch_rng": torch.get_rng_state(),
              "python_rng": random.getstate(), "mask_rng": gen.get_state(), "train_config": asdict(cfg)}
     tmp = path + ".tmp"
     torch.save(state, tmp)
@@ -158,6 +158,15 @@ def main():
         random.setstate(st["python_rng"])
         gen.set_state(st["mask_rng"])
         print(f"resumed {ckpt_path} at step {step} ({elapsed / 60:.1f} min)", flush=True)
+    command = "OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 models/train/train.py " + " ".join(
+        shlex.quote(a) for a in sys.argv[1:])
+    # One entry per invocation, so a run resumed with other settings (threads, caps) says so in its summary.
+    # Checkpoints written before this list existed have none; their summary then shows only the last command.
+    sessions = st.get("sessions", []) if resumed else []
+    current = {"command": command, "threads": cfg.threads, "from_step": step, "from_minutes": round(elapsed / 60, 1)}
+
+    def sessions_now():
+        return sessions + [{**current, "to_step": step, "to_minutes": round(elapsed / 60, 1)}]
     log = Log(os.path.join(cfg.out, "training_log.csv"), eval_cols, step if resumed else None)
     print(f"{cfg.kind}: {model.num_params()} params, {len(pairs)} train records, "
           f"{len(monitor)} monitor records", flush=True)
@@ -205,7 +214,7 @@ def main():
             log.write(row)
             print(json.dumps(row), flush=True)
         if final or time.time() - last_ckpt > 60 * cfg.ckpt_minutes:
-            save_checkpoint(ckpt_path, model, opt, step, elapsed, tokens, batches, gen, cfg)
+            save_checkpoint(ckpt_path, model, opt, step, elapsed, tokens, batches, gen, cfg, sessions_now())
             last_ckpt = time.time()
 
     model.eval()
@@ -218,8 +227,7 @@ def main():
                                               if r["length"] <= cfg.mix_knee) / sum(batches.lengths), 3),
                "train_file": os.path.relpath(train_path, data.REPO),
                "monitor_file": os.path.relpath(monitor_path, data.REPO),
-               "command": "OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 models/train/train.py " + " ".join(
-                   shlex.quote(a) for a in sys.argv[1:]),
+               "command": command, "sessions": sessions_now(),
                "train_config": asdict(cfg), "model_config": model_cfg.to_dict(),
                "torch": torch.__version__}
     with open(os.path.join(cfg.out, "train_summary.json"), "w") as f:

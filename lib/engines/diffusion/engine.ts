@@ -43,6 +43,8 @@ export function createDiffusionEngine(model: LoadedModel): Engine {
     const feeds: Record<string, ort.Tensor> = { input_ids: new ort.Tensor('int64', canvas, [1, total]) };
     if (usesAttentionMask) feeds.attention_mask = new ort.Tensor('int64', new BigInt64Array(total).fill(1n), [1, total]);
 
+    const proposedIds = new Int32Array(blockLength);
+    const proposedConfidences = new Float64Array(blockLength);
     const blocks = length / blockLength;
     const stepsPerBlock = settings.steps / blocks;
     const forwardMs: number[] = [];
@@ -68,18 +70,19 @@ export function createDiffusionEngine(model: LoadedModel): Engine {
         forwardMs.push(performance.now() - t0);
         const logits = out.logits!.data as Float32Array;
 
-        const proposals = new Map<number, { tokenId: number; confidence: number }>();
+        // Proposals for this step's masked positions, kept by offset in the block (typed arrays: no per-step Map).
         const candidates: Candidate[] = masked.map((position) => {
           const proposal = proposeToken(logits, (prompt + position) * vocab, vocab, remasking, temperature, rng, maskId);
-          proposals.set(position, proposal);
+          proposedIds[position - blockStart] = proposal.tokenId;
+          proposedConfidences[position - blockStart] = proposal.confidence;
           return { position, confidence: proposal.confidence };
         });
         const rule: UnmaskingRule = schedule ? { mode: 'count', count: schedule[blockStep]! } : { mode: 'threshold', threshold: threshold! };
         const committed: CommittedToken[] = selectPositionsToCommit(candidates, rule).map((position) => {
-          const { tokenId, confidence } = proposals.get(position)!;
+          const tokenId = proposedIds[position - blockStart]!;
           answer[position] = tokenId;
           canvas[prompt + position] = BigInt(tokenId);
-          return { position, tokenId, text: tokenizer.tokenText(tokenId), confidence };
+          return { position, tokenId, text: tokenizer.tokenText(tokenId), confidence: proposedConfidences[position - blockStart]! };
         });
         const elapsedMs = performance.now() - started;
         if (step === 0) ttftMs = elapsedMs;

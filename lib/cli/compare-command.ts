@@ -7,6 +7,7 @@ import { BUNDLED_AR_MODEL_ID, BUNDLED_DIFFUSION_MODEL_ID } from '../harness/bund
 import { measureRepeated, type RepeatedMeasurement } from '../harness/measure.ts';
 import { storeResult } from '../harness/store.ts';
 import { DEFAULT_MAX_NEW_TOKENS } from '../engines/settings.ts';
+import { solvePrompt } from '../tasks/registry.ts';
 import { intFlag, parseArgs, UsageError } from './args.ts';
 import { DECODING_HELP, DECODING_VALUE_FLAGS, hardwareLabel, readDecodingSettings, readSessionSettings, readStepsSpec, resolveSteps, SESSION_VALUE_FLAGS } from './decoding-flags.ts';
 
@@ -14,6 +15,8 @@ export const COMPARE_HELP = `Usage: dlm compare --prompt TEXT [--length N] [opti
 
 Runs the prompt through the bundled autoregressive and diffusion models (same ORT session options, one
 warm-up each, medians over --repeats) and prints outputs, ttft, total ms, NFE, tokens/s and the speedup.
+A prompt in a task's format (copy, reverse, sort, add; e.g. "sort: 3141\n") is also scored: each output
+is marked correct or wrong against the expected answer, and the stored runs record it.
   --length N          output length for both (AR max new tokens = diffusion canvas; default 64)
   --repeats N         timed repeats per engine (default 3)
   --ar-model ID, --diffusion-model ID   compare other folders
@@ -50,6 +53,8 @@ export async function compareCommand(argv: string[]): Promise<number> {
   }
   const [[, arRun], [, diffusionRun]] = measured as [[typeof ar, RepeatedMeasurement], [typeof ar, RepeatedMeasurement]];
   const speedup = arRun.medianTotalMs / diffusionRun.medianTotalMs;
+  const expected = solvePrompt(prompt); // null for free text and code prompts
+  const correct = (text: string) => (expected === null ? null : text === expected.answer);
   const environment = captureEnvironment({ executionProvider: session.executionProvider, threads: session.intraOpThreads });
 
   let slug: string | null = null;
@@ -60,7 +65,7 @@ export async function compareCommand(argv: string[]): Promise<number> {
       config: { prompt, length, repeats, warmup: 1, settings, session, models: { autoregressive: ar.info.id, diffusion: diffusion.info.id } },
       environment,
     });
-    for (const [model, run] of measured) for (const result of run.results) await storeResult(experiment.id, model, prompt, result);
+    for (const [model, run] of measured) for (const result of run.results) await storeResult(experiment.id, model, prompt, result, { passed: correct(result.text) });
     await finishExperiment(experiment.id, 'finished');
     slug = experiment.slug;
   }
@@ -70,6 +75,7 @@ export async function compareCommand(argv: string[]): Promise<number> {
     model: model.info.id,
     modelSha256: model.info.sha256,
     output: run.results[0]!.text,
+    correct: correct(run.results[0]!.text),
     stopReason: run.results[0]!.stopReason,
     generatedTokens: run.results[0]!.timings.generatedTokens,
     forwardPasses: run.results[0]!.timings.forwardPasses,
@@ -80,13 +86,15 @@ export async function compareCommand(argv: string[]): Promise<number> {
     settings: run.results[0]!.settings,
   }));
   if (args.switches.has('json')) {
-    console.log(JSON.stringify({ prompt, hardware: hardwareLabel(session), environment, repeats, speedup, experimentSlug: slug, runs: rows }, null, 2));
+    console.log(JSON.stringify({ prompt, task: expected?.task ?? null, expected: expected?.answer ?? null, hardware: hardwareLabel(session), environment, repeats, speedup, experimentSlug: slug, runs: rows }, null, 2));
     return 0;
   }
   const label = hardwareLabel(session);
   console.log(`prompt: ${JSON.stringify(prompt)}   length ${length}   medians of ${repeats} after 1 warm-up, on ${label} (${environment.cpuModel}, threads ${session.intraOpThreads ?? 'default'})`);
+  if (expected) console.log(`task: ${expected.task}   expected: ${JSON.stringify(expected.answer)}`);
   for (const r of rows) {
-    console.log(`\n${r.engine} (${r.model})\n  output: ${JSON.stringify(r.output)}  [${r.stopReason}]`);
+    const verdict = r.correct === null ? '' : r.correct ? '  correct' : '  WRONG';
+    console.log(`\n${r.engine} (${r.model})\n  output: ${JSON.stringify(r.output)}  [${r.stopReason}]${verdict}`);
     console.log(
       `  ttft ${r.medianTtftMs.toFixed(1)} ms · total ${r.medianTotalMs.toFixed(1)} ms · NFE ${r.forwardPasses} · ` +
         `${r.generatedTokens} tokens · ${r.medianTokensPerSecond.toFixed(1)} tok/s · ${r.medianForwardMs.toFixed(2)} ms/forward (${label})`,

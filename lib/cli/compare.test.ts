@@ -25,9 +25,16 @@ describe('dlm compare', () => {
       hardware: string;
       speedup: number;
       experimentSlug: string;
-      runs: { engine: string; forwardPasses: number; medianTotalMs: number; generatedTokens: number; settings: { steps: number } }[];
+      task: string | null;
+      expected: string | null;
+      runs: { engine: string; output: string; correct: boolean | null; forwardPasses: number; medianTotalMs: number; generatedTokens: number; settings: { steps: number } }[];
     };
     assert.equal(report.hardware, 'CPU');
+    // A sort prompt is scored against its expected answer; greedy AR on the bundled model gets this one right.
+    assert.equal(report.task, 'sort');
+    assert.equal(report.expected, '01234789');
+    for (const run of report.runs) assert.equal(run.correct, run.output === '01234789');
+    assert.equal(report.runs[0]!.correct, true);
     assert.deepEqual(report.runs.map((r) => r.engine), ['autoregressive', 'diffusion']);
     const [ar, diffusion] = report.runs;
     assert.equal(diffusion!.settings.steps, 4);
@@ -39,7 +46,8 @@ describe('dlm compare', () => {
     assert.equal(experiment.status, 'finished');
     assert.equal(experiment.kind, 'compare');
     assert.equal(JSON.parse(experiment.environment).threads, 1);
-    const runs = sqlite.prepare('SELECT engine, modelSha256 FROM Run WHERE experimentId = ?').all(experiment.id) as { engine: string; modelSha256: string }[];
+    const runs = sqlite.prepare('SELECT engine, modelSha256, outputText, passed FROM Run WHERE experimentId = ?').all(experiment.id) as { engine: string; modelSha256: string; outputText: string; passed: number | null }[];
+    assert.ok(runs.every((r) => r.passed === (r.outputText === '01234789' ? 1 : 0)));
     assert.equal(runs.length, 4); // two timed repeats per engine
     assert.ok(runs.every((r) => /^[0-9a-f]{64}$/.test(r.modelSha256)));
     sqlite.close();

@@ -25,4 +25,8 @@ export const addFamily: TaskFamily = {
     const b = randomNumber(length, rng);
     return { prompt: `add: ${a}+${b}\n`, answer: (BigInt(a) + BigInt(b)).toString() };
   },
+  solve(prompt) {
+    const match = /^add: ([0-9]+)\+([0-9]+)\n$/.exec(prompt);
+    return match ? (BigInt(match[1]!) + BigInt(match[2]!)).toString() : null;
+  },
 };

@@ -17,4 +17,7 @@ export const copyFamily: TaskFamily = {
     const input = rng.chars(LETTERS_AND_DIGITS, length);
     return { prompt: `copy: ${input}\n`, answer: input };
   },
+  solve(prompt) {
+    return /^copy: ([a-z0-9]+)\n$/.exec(prompt)?.[1] ?? null;
+  },
 };

@@ -6,7 +6,7 @@ import { assertTokenText, isTokenText } from './alphabet.ts';
 import { checkCompletions } from './check.ts';
 import { generateCheckedRecord, generateRecord } from './generate.ts';
 import { lengthSampler } from './length-mix.ts';
-import { FAMILIES, findFamily } from './registry.ts';
+import { FAMILIES, findFamily, solvePrompt } from './registry.ts';
 import { EVAL_SEED_OFFSET, MAX_SEED, streamSeed } from './splits.ts';
 import type { TaskFamily, TaskRecord } from './types.ts';
 
@@ -141,5 +141,26 @@ describe('exact-match checking', () => {
     assert.equal(b.length, 200);
     assert.ok(a[0] !== '0' && b[0] !== '0', 'no leading zeros');
     assert.equal(BigInt(sum.answer), BigInt(a) + BigInt(b));
+  });
+});
+
+describe('solvePrompt: the expected answer of a typed task prompt', () => {
+  for (const family of FAMILIES.filter((f) => f.checkedBy === 'exact-match')) {
+    test(`${family.name}: every generated prompt solves to its record's answer`, () => {
+      for (const length of sampleLengths(family)) {
+        for (let index = 0; index < 5; index++) {
+          const record = generateRecord(family, length, 11, index, 'eval');
+          assert.deepEqual(solvePrompt(record.prompt), { task: family.name, answer: record.answer });
+        }
+      }
+    });
+  }
+
+  test('prompts outside every exact-match format, and code prompts, have no expected answer', () => {
+    for (const prompt of ['sort: 3141', 'sort: 31a1\n', 'copy: K3X9\n', 'add: 12-3\n', 'hello\n', 'sort: \n']) {
+      assert.equal(solvePrompt(prompt), null, JSON.stringify(prompt));
+    }
+    assert.equal(solvePrompt(generateRecord(findFamily('code')!, 32, 0, 0, 'eval').prompt), null);
+    assert.equal(solvePrompt('add: 77+55\n')?.answer, '132');
   });
 });

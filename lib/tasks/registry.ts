@@ -13,3 +13,12 @@ export const TASK_NAMES: readonly TaskName[] = FAMILIES.map((family) => family.n
 export function findFamily(name: string): TaskFamily | undefined {
   return FAMILIES.find((family) => family.name === name);
 }
+
+/** The task and expected answer of a prompt typed in an exact-match family's format (e.g. "sort: 3141\n"), else null. */
+export function solvePrompt(prompt: string): { task: TaskName; answer: string } | null {
+  for (const family of FAMILIES) {
+    const answer = family.solve?.(prompt) ?? null;
+    if (answer !== null) return { task: family.name, answer };
+  }
+  return null;
+}

@@ -17,4 +17,8 @@ export const reverseFamily: TaskFamily = {
     const input = rng.chars(LETTERS_AND_DIGITS, length);
     return { prompt: `reverse: ${input}\n`, answer: [...input].reverse().join('') };
   },
+  solve(prompt) {
+    const input = /^reverse: ([a-z0-9]+)\n$/.exec(prompt)?.[1];
+    return input === undefined ? null : [...input].reverse().join('');
+  },
 };

@@ -17,4 +17,8 @@ export const sortFamily: TaskFamily = {
     const input = rng.chars(DIGITS, length);
     return { prompt: `sort: ${input}\n`, answer: [...input].sort().join('') };
   },
+  solve(prompt) {
+    const input = /^sort: ([0-9]+)\n$/.exec(prompt)?.[1];
+    return input === undefined ? null : [...input].sort().join('');
+  },
 };

@@ -20,6 +20,8 @@ export interface TaskFamily {
   /** How the answer is scored: exact string match, or by running it against the record's test. */
   checkedBy: 'exact-match' | 'code-execution';
   generate(length: number, rng: Rng): FamilyItem;
+  /** Exact-match families only: the expected answer for any prompt in this family's format, else null. */
+  solve?(prompt: string): string | null;
 }
 
 export interface TaskRecord {

@@ -163,7 +163,8 @@ def card(folder, partners) -> str:
     if summary:
         opt_text = (f"AdamW (beta2 {tc['beta2']}, weight decay {tc['weight_decay']} on matrices), peak lr "
                     f"{tc['lr']:g}, {tc['warmup_steps']} warmup steps then cosine to {tc['min_lr_ratio']:g} x "
-                    f"peak over {tc['max_steps']} steps, gradient clipping {tc['grad_clip']}, seed {tc['seed']}.")
+                    f"peak over {tc['max_steps']} steps or {tc['max_minutes']:g} minutes of wall clock, whichever is "
+                    f"further along (a resume with a larger budget re-stretches it), gradient clipping {tc['grad_clip']}, seed {tc['seed']}.")
     ev_meta = ""
     if ev:
         ns = sorted({(c["length"], c["n"]) for c in ev["cells"]})
@@ -172,6 +173,11 @@ def card(folder, partners) -> str:
                    f"per cell: " + ", ".join(f"L={L}: {n}" for L, n in ns) + f". Decoding: "
                    f"{decoding_text(ev, kind)}. Evaluation took {ev['seconds']:.0f} s.")
     command = summary["command"] if summary else "(see models/train/README.md)"
+    canvas_limit = ("" if kind == "autoregressive" else
+                    " The `<eos>` slack in training is at most max(8, the longest answer in the batch), so a "
+                    "canvas much longer than the answer (e.g. 64 positions for an 8-digit sort) is out of "
+                    "distribution and scores far lower; `npx dlm eval --model " + model_id + " --task sort "
+                    "--lengths 8 --max-tokens 64` measures it.")
     return f"""# {model_id}
 
 A tiny character-level LLaMA-style model for the Diffusion Playground: {what}. It is one half of a
@@ -244,7 +250,7 @@ failures included.
 For the Diffusion Playground's side-by-side comparisons and for teaching. It only knows the five task
 formats above (prompts like `copy: k3x9\\n`); anything else gives meaningless output. Lengths above 64
 were deliberately rare in training (see Data), so expect accuracy to fall with length; the table above
-has the measured rates, failures included. Generated code must be run only in a sandbox. Trained from scratch on synthetic data; no
+has the measured rates, failures included.{canvas_limit} Generated code must be run only in a sandbox. Trained from scratch on synthetic data; no
 third-party weights or data.
 """
 

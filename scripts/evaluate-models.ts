@@ -19,6 +19,9 @@ const args = parseArgs(process.argv.slice(2), { values: ['n-short', 'n-128', 'n-
 const session = readSessionSettings(args);
 const nFor = (length: number) => (length <= 64 ? intFlag(args, 'n-short', 50, 1) : length <= 128 ? intFlag(args, 'n-128', 20, 1) : intFlag(args, 'n-256', 10, 1));
 const modelIds = args.values.get('models')?.split(',') ?? [BUNDLED_AR_MODEL_ID, BUNDLED_DIFFUSION_MODEL_ID];
+// AR gets the recipe's budget (answer + 8 tokens, so a missing <eos> shows as extra output); diffusion the
+// answer budget as its canvas (evaluateRecords' default), exactly as models/train/evaluate.py decodes.
+const arBudget = (r: EvalRecord, count: (t: string) => number) => count(r.answer) + AR_EXTRA_TOKENS;
 
 for (const id of modelIds) {
   const model = await loadModel(id, session);
@@ -29,11 +32,8 @@ for (const id of modelIds) {
     for (const length of CARD_LENGTHS.map((l) => Math.min(l, family.maxLength)).filter((l) => l >= family.minLength)) {
       const records = suiteRecords(family.name, [length], nFor(length), 0);
       try {
-        // AR gets the recipe's budget (answer + 8 tokens, so a missing <eos> shows as extra output);
-        // diffusion the answer budget as its canvas, exactly as models/train/evaluate.py decodes.
-        const arBudget = (r: EvalRecord, count: (t: string) => number) => count(r.answer) + AR_EXTRA_TOKENS;
-        const rule = model.config.decoding === 'autoregressive' ? arBudget : undefined;
-        const { cells: [cell] } = await evaluateRecords(model, records, { temperature: 0, remasking: 'low_confidence' }, undefined, undefined, rule);
+        const outputLength = model.config.decoding === 'autoregressive' ? arBudget : undefined;
+        const { cells: [cell] } = await evaluateRecords(model, records, { temperature: 0, remasking: 'low_confidence' }, { outputLength });
         cells.push(cell!);
         console.error(`${id} ${family.name} L=${length}: ${cell!.passed}/${cell!.n} passed, median ${cell!.medianTotalMs.toFixed(1)} ms`);
       } catch (error) {

@@ -51,7 +51,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
   const environment = captureEnvironment({ executionProvider: session.executionProvider, threads: session.intraOpThreads });
   const progress = progressReporter(records.length);
   // evaluateRecords resolves (and so validates) every record's settings before it decodes anything.
-  const { results, checks, cells } = await evaluateRecords(model, records, given, stepsSpec, progress);
+  const { results, checks, cells } = await evaluateRecords(model, records, given, { steps: stepsSpec, onProgress: progress });
 
   let slug: string | null = null;
   if (!args.switches.has('no-store')) {

@@ -69,14 +69,18 @@ export function summarise(records: readonly EvalRecord[], results: readonly Gene
   });
 }
 
+export interface EvaluateOptions {
+  steps?: StepsSpec; // diffusion steps, possibly relative to each record's output length
+  onProgress?: (done: number, total: number) => void;
+  outputLength?: OutputLengthRule; // default: the task's answer budget
+}
+
 /** Warms up once, decodes every record in order, then checks them all (code in one sandbox batch). */
 export async function evaluateRecords(
   model: LoadedModel,
   records: readonly EvalRecord[],
   given: Partial<DecodingSettings>,
-  steps?: StepsSpec,
-  onProgress?: (done: number, total: number) => void,
-  outputLength?: OutputLengthRule,
+  { steps, onProgress, outputLength }: EvaluateOptions = {},
 ): Promise<Evaluation> {
   const plans = planRecords(model, records, given, steps, outputLength);
   const engine = createEngine(model);

@@ -8,6 +8,8 @@ import type { Rng } from './prng.ts';
 import type { TaskFamily } from './types.ts';
 import { DIGITS } from './symbols.ts';
 
+const sum = (a: string, b: string) => (BigInt(a) + BigInt(b)).toString();
+
 /** A uniformly random K-digit number as a decimal string (leading digit 1..9 when K > 1). */
 function randomNumber(digits: number, rng: Rng): string {
   if (digits === 1) return rng.chars(DIGITS, 1);
@@ -23,10 +25,10 @@ export const addFamily: TaskFamily = {
   generate(length, rng) {
     const a = randomNumber(length, rng);
     const b = randomNumber(length, rng);
-    return { prompt: `add: ${a}+${b}\n`, answer: (BigInt(a) + BigInt(b)).toString() };
+    return { prompt: `add: ${a}+${b}\n`, answer: sum(a, b) };
   },
   solve(prompt) {
     const match = /^add: ([0-9]+)\+([0-9]+)\n$/.exec(prompt);
-    return match ? (BigInt(match[1]!) + BigInt(match[2]!)).toString() : null;
+    return match ? sum(match[1]!, match[2]!) : null;
   },
 };

@@ -7,6 +7,8 @@
 import type { TaskFamily } from './types.ts';
 import { LETTERS_AND_DIGITS } from './symbols.ts';
 
+const reversed = (symbols: string) => [...symbols].reverse().join('');
+
 export const reverseFamily: TaskFamily = {
   name: 'reverse',
   description: 'write N lowercase letters/digits backwards',
@@ -15,10 +17,10 @@ export const reverseFamily: TaskFamily = {
   checkedBy: 'exact-match',
   generate(length, rng) {
     const input = rng.chars(LETTERS_AND_DIGITS, length);
-    return { prompt: `reverse: ${input}\n`, answer: [...input].reverse().join('') };
+    return { prompt: `reverse: ${input}\n`, answer: reversed(input) };
   },
   solve(prompt) {
     const input = /^reverse: ([a-z0-9]+)\n$/.exec(prompt)?.[1];
-    return input === undefined ? null : [...input].reverse().join('');
+    return input === undefined ? null : reversed(input);
   },
 };

@@ -7,6 +7,8 @@
 import type { TaskFamily } from './types.ts';
 import { DIGITS } from './symbols.ts';
 
+const sorted = (digits: string) => [...digits].sort().join('');
+
 export const sortFamily: TaskFamily = {
   name: 'sort',
   description: 'sort N digits in ascending order',
@@ -15,10 +17,10 @@ export const sortFamily: TaskFamily = {
   checkedBy: 'exact-match',
   generate(length, rng) {
     const input = rng.chars(DIGITS, length);
-    return { prompt: `sort: ${input}\n`, answer: [...input].sort().join('') };
+    return { prompt: `sort: ${input}\n`, answer: sorted(input) };
   },
   solve(prompt) {
     const input = /^sort: ([0-9]+)\n$/.exec(prompt)?.[1];
-    return input === undefined ? null : [...input].sort().join('');
+    return input === undefined ? null : sorted(input);
   },
 };

@@ -1,6 +1,7 @@
 // Small, strict flag parser shared by every `dlm` subcommand: unknown flags are errors, not silently ignored.
+import { UserError } from '../user-error.ts';
 
-export class UsageError extends Error {}
+export class UsageError extends UserError {}
 
 export interface FlagSpec {
   /** Flags that take a value, e.g. `--task sort`. */

@@ -1,5 +1,5 @@
 // Flags shared by generate, compare, eval and the benchmarks: decoding settings and ORT session options.
-import type { DecodingSettings, ExecutionProvider, GraphOptimizationLevel, RemaskingPolicy, SessionSettings } from '../engines/types.ts';
+import { type DecodingSettings, EXECUTION_PROVIDERS, type ExecutionProvider, GRAPH_OPTIMIZATION_LEVELS, type GraphOptimizationLevel, type RemaskingPolicy, type SessionSettings } from '../engines/types.ts';
 import { type StepsSpec } from '../harness/steps.ts';
 import { intFlag, numberFlag, type ParsedArgs, UsageError } from './args.ts';
 
@@ -10,7 +10,7 @@ export const SESSION_VALUE_FLAGS = ['ep', 'threads', 'graph-opt'] as const;
 
 export const DECODING_HELP = `Decoding:
   --max-tokens N     output length: AR max new tokens / diffusion canvas length (default 64)
-  --min-tokens N     AR: suppress <eos> before N tokens (exact-length timing)
+  --min-tokens N     suppress <eos> before N tokens (AR) or canvas positions (diffusion): exact-length timing
   --steps S          diffusion denoising steps (default = output length); "L/4" means a quarter of it
   --block B          diffusion semi-autoregressive block length (default = output length)
   --remasking P      low_confidence (default) | random | margin | entropy
@@ -54,8 +54,8 @@ export function readDecodingSettings(args: ParsedArgs): Partial<DecodingSettings
   return settings;
 }
 
-const PROVIDERS: readonly ExecutionProvider[] = ['cpu', 'cuda', 'webgpu'];
-const LEVELS: readonly GraphOptimizationLevel[] = ['disabled', 'basic', 'extended', 'all'];
+const PROVIDERS: readonly string[] = EXECUTION_PROVIDERS;
+const LEVELS: readonly string[] = GRAPH_OPTIMIZATION_LEVELS;
 
 export function readSessionSettings(args: ParsedArgs): SessionSettings {
   const ep = (args.values.get('ep') ?? 'cpu') as ExecutionProvider;

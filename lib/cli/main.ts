@@ -1,6 +1,5 @@
 // `dlm` command dispatcher: each subcommand lives in its own module and returns an exit code.
-import { SettingsError } from '../engines/types.ts';
-import { UsageError } from './args.ts';
+import { UserError } from '../user-error.ts';
 
 type Command = (argv: string[]) => Promise<number>;
 
@@ -42,6 +41,6 @@ export async function main(argv: string[]): Promise<number> {
     if (process.env.DLM_DEBUG) console.error(error);
     const message = error instanceof Error ? error.message : String(error);
     console.error(`dlm ${name}: ${message.split('\n')[0]}`);
-    return error instanceof UsageError || error instanceof SettingsError ? 2 : 1; // 2 = the request was wrong
+    return error instanceof UserError ? 2 : 1; // 2 = the request was wrong
   }
 }

@@ -1,9 +1,10 @@
 // Turns DATABASE_URL into a file path, with errors a person can act on.
 import { resolveFromRoot } from '../paths.ts';
+import { UserError } from '../user-error.ts';
 
 export const DEFAULT_DATABASE_URL = 'file:./data/playground.db';
 
-export class DatabaseConfigError extends Error {}
+export class DatabaseConfigError extends UserError {}
 
 export function databasePathFromUrl(url: string | undefined = process.env.DATABASE_URL): string {
   const value = (url ?? DEFAULT_DATABASE_URL).trim();

@@ -1,6 +1,7 @@
 // Autoregressive decoding with a KV cache: one forward over the prompt (prefill), then one token per forward.
 import * as ort from 'onnxruntime-node';
 import type { LoadedModel } from './loaded-model.ts';
+import { ModelConfigError } from './model-config.ts';
 import { composeProcessors, type LogitsProcessor, suppressTokens, temperatureScale, topKFilter, topPFilter } from './sampling/logits-processors.ts';
 import { createRng } from './sampling/rng.ts';
 import { argmax, greedySampler, multinomialSampler, type Sampler } from './sampling/samplers.ts';
@@ -18,7 +19,7 @@ function cacheNames(session: ort.InferenceSession, numLayers: number) {
     presentValue: `present.${i}.value`,
   }));
   const missing = names.flatMap((n) => [n.pastKey, n.pastValue]).filter((n) => !session.inputNames.includes(n));
-  if (missing.length > 0) throw new Error(`the AR export has no KV-cache inputs (missing ${missing[0]}): re-export it with past_key_values`);
+  if (missing.length > 0) throw new ModelConfigError(`the AR export has no KV-cache inputs (missing ${missing[0]}): re-export it with past_key_values`);
   return names;
 }
 

@@ -1,7 +1,7 @@
 // A model folder ready to decode: config, tokenizer and one ORT session, loaded once and reused.
 import type * as ort from 'onnxruntime-node';
 import { findModel, type ModelInfo } from '../models/discover.ts';
-import { type DecoderConfig, readDecoderConfig } from './model-config.ts';
+import { type DecoderConfig, ModelConfigError, readDecoderConfig } from './model-config.ts';
 import { createSession, disposeSession } from './session.ts';
 import { createTokenizer, type TextTokenizer } from './tokenizer.ts';
 import { DEFAULT_SESSION_SETTINGS, type SessionSettings } from './types.ts';
@@ -20,7 +20,7 @@ const cacheKey = (dir: string, s: SessionSettings) => `${dir}|${s.executionProvi
 
 export async function loadModel(model: string | ModelInfo, sessionSettings: SessionSettings = DEFAULT_SESSION_SETTINGS): Promise<LoadedModel> {
   const info = typeof model === 'string' ? await findModel(model) : model;
-  if (info.problems.length > 0 || !info.onnxFile) throw new Error(`model "${info.id}" cannot be used: ${info.problems.join('; ')}`);
+  if (info.problems.length > 0 || !info.onnxFile) throw new ModelConfigError(`model "${info.id}" cannot be used: ${info.problems.join('; ')}`);
   const key = cacheKey(info.dir, sessionSettings);
   let entry = loaded.get(key);
   if (!entry) {

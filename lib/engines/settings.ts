@@ -42,13 +42,13 @@ export function resolveSettings(
   };
   check(Number.isFinite(settings.temperature) && settings.temperature >= 0, `temperature must be ≥ 0, got ${settings.temperature}`);
   check(isInt(settings.seed) && settings.seed >= 0 && settings.seed <= 0xffffffff, `seed must be an integer in [0, 2^32), got ${settings.seed}`);
+  check(
+    isInt(settings.minNewTokens) && settings.minNewTokens >= 0 && settings.minNewTokens <= maxNewTokens,
+    `min new tokens must be an integer in [0, max tokens = ${maxNewTokens}], got ${settings.minNewTokens}`,
+  );
   if (kind === 'autoregressive') {
     check(isInt(settings.topK) && settings.topK >= 0, `top-k must be an integer ≥ 0, got ${settings.topK}`);
     check(settings.topP > 0 && settings.topP <= 1, `top-p must be in (0, 1], got ${settings.topP}`);
-    check(
-      isInt(settings.minNewTokens) && settings.minNewTokens >= 0 && settings.minNewTokens <= maxNewTokens,
-      `min new tokens must be an integer in [0, max tokens = ${maxNewTokens}], got ${settings.minNewTokens}`,
-    );
     return settings;
   }
   const { steps, blockLength, remasking, threshold } = settings;

@@ -1,7 +1,10 @@
 // The one interface both decoding engines implement, and the settings, events and results they share.
+import { UserError } from '../user-error.ts';
 
-export type ExecutionProvider = 'cpu' | 'cuda' | 'webgpu';
-export type GraphOptimizationLevel = 'disabled' | 'basic' | 'extended' | 'all';
+export const EXECUTION_PROVIDERS = ['cpu', 'cuda', 'webgpu'] as const;
+export type ExecutionProvider = (typeof EXECUTION_PROVIDERS)[number];
+export const GRAPH_OPTIMIZATION_LEVELS = ['disabled', 'basic', 'extended', 'all'] as const;
+export type GraphOptimizationLevel = (typeof GRAPH_OPTIMIZATION_LEVELS)[number];
 
 /** ORT session options; both engines in a comparison always get the same ones. */
 export interface SessionSettings {
@@ -19,7 +22,7 @@ export interface DecodingSettings {
   topK: number; // AR only; 0 = off
   topP: number; // AR only; 1 = off
   seed: number; // for every random choice (sampling, Gumbel noise, random remasking)
-  minNewTokens: number; // AR only: <eos> is suppressed before this many tokens (exact-length latency sweeps)
+  minNewTokens: number; // <eos> is never proposed before this many tokens (AR) / canvas positions (diffusion): exact-length latency sweeps
   steps: number; // diffusion: denoising steps over the whole canvas (fixed-step modes)
   blockLength: number; // diffusion: semi-autoregressive block size; = maxNewTokens for one block
   remasking: RemaskingPolicy; // diffusion: how committed positions are chosen each step
@@ -75,7 +78,7 @@ export interface Engine {
   generate(request: GenerationRequest, options?: GenerateOptions): Promise<GenerationResult>;
 }
 
-export class SettingsError extends Error {}
+export class SettingsError extends UserError {}
 
 export const DEFAULT_SESSION_SETTINGS: SessionSettings = {
   executionProvider: 'cpu',

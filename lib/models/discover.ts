@@ -3,7 +3,9 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from '../paths.ts';
+import { UserError } from '../user-error.ts';
 import { sha256OfFile } from './file-hash.ts';
+import { isLogitConvention, type LogitConvention, logitConventionProblem } from './logit-convention.ts';
 import { countOnnxParameters } from './onnx-parameters.ts';
 
 export type DecodingKind = 'autoregressive' | 'diffusion';
@@ -17,6 +19,7 @@ export interface ModelInfo {
   contextLength: number | null; // max_position_embeddings
   vocabSize: number | null;
   maskTokenId: number | null; // diffusion models only
+  diffusionLogits: LogitConvention | null; // diffusion models only: aligned (LLaDA) or shifted (Dream)
   onnxFile: string | null; // absolute path of onnx/model.onnx
   fileBytes: number | null; // size of the ONNX file plus any external-data files
   sha256: string | null; // of the ONNX file
@@ -50,6 +53,7 @@ export async function describeModelFolder(dir: string): Promise<ModelInfo> {
     contextLength: null,
     vocabSize: null,
     maskTokenId: null,
+    diffusionLogits: null,
     onnxFile: null,
     fileBytes: null,
     sha256: null,
@@ -65,6 +69,11 @@ export async function describeModelFolder(dir: string): Promise<ModelInfo> {
     info.vocabSize = numberOrNull(config.vocab_size);
     info.maskTokenId = numberOrNull(config.mask_token_id);
     if (info.decoding === 'diffusion' && info.maskTokenId === null) info.problems.push('diffusion model without mask_token_id in config.json');
+    if (info.decoding === 'diffusion') {
+      const problem = logitConventionProblem(config.diffusion_logits);
+      if (problem) info.problems.push(problem);
+      else if (isLogitConvention(config.diffusion_logits)) info.diffusionLogits = config.diffusion_logits;
+    }
   } catch (error) {
     info.problems.push(`config.json unreadable: ${(error as Error).message}`);
   }
@@ -117,7 +126,7 @@ export async function findModel(id: string): Promise<ModelInfo> {
   const model = models.find((m) => m.id === id);
   if (!model) {
     const known = models.map((m) => m.id).join(', ') || 'none';
-    throw new Error(`unknown model "${id}" (available: ${known})`);
+    throw new UserError(`unknown model "${id}" (available: ${known})`);
   }
   return model;
 }

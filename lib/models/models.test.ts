@@ -56,7 +56,7 @@ describe('model discovery', () => {
 
   test('describes a user model folder from $DLM_MODELS_DIR with hash, size and parameters', async () => {
     const userDir = path.join(scratch, 'user-models');
-    writeModel(path.join(userDir, 'my-diffusion'), { decoding: 'diffusion', mask_token_id: 5, max_position_embeddings: 256, model_type: 'llama' });
+    writeModel(path.join(userDir, 'my-diffusion'), { decoding: 'diffusion', mask_token_id: 5, diffusion_logits: 'shifted', max_position_embeddings: 256, model_type: 'llama' });
     writeModel(path.join(userDir, 'no-decoding'), { model_type: 'gpt2' }, false);
     const previous = process.env.DLM_MODELS_DIR;
     process.env.DLM_MODELS_DIR = [userDir, path.join(scratch, 'missing')].join(path.delimiter);
@@ -66,6 +66,7 @@ describe('model discovery', () => {
       assert.ok(mine);
       assert.equal(mine.decoding, 'diffusion');
       assert.equal(mine.maskTokenId, 5);
+      assert.equal(mine.diffusionLogits, 'shifted');
       assert.equal(mine.contextLength, 256);
       assert.equal(mine.parameters, 40);
       assert.match(mine.sha256 ?? '', /^[0-9a-f]{64}$/);

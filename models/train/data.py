@@ -77,6 +77,28 @@ def keep_for_mix(record: dict, knee: int, power: float) -> bool:
     return u < (knee / L) ** power
 
 
+def parse_task_weights(spec: str) -> dict[str, float]:
+    """"sort=2,add=0.5" -> {"sort": 2.0, "add": 0.5}; tasks not named keep weight 1."""
+    out = {}
+    for part in filter(None, (p.strip() for p in spec.split(","))):
+        name, _, value = part.partition("=")
+        out[name.strip()] = float(value)
+    return out
+
+
+def apply_task_weights(records: list[dict], weights: dict[str, float]) -> list[dict]:
+    """Repeats each record of a task floor(w) times, plus once more with probability frac(w) (a hash of its
+    task_id, so the choice is the same for every run with the same weights)."""
+    if not weights:
+        return records
+    out = []
+    for r in records:
+        w = weights.get(r["task"], 1.0)
+        copies = int(w) + (random.Random(r["task_id"] + "|w").random() < w - int(w))
+        out.extend([r] * copies)
+    return out
+
+
 def encode_records(records: list[dict]) -> list[tuple[list[int], list[int]]]:
     return [(tok.encode(r["prompt"]), tok.encode(r["answer"])) for r in records]
 

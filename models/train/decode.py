@@ -7,6 +7,7 @@ so padding does not change any item's result.
 """
 import torch
 
+from model import align_logits
 from tokenizer import PAD_ID, EOS_ID, MASK_ID
 
 
@@ -82,6 +83,7 @@ def diffusion_generate(model, prompts: list[list[int]], gen_length: int, steps: 
             if k == 0:
                 continue
             logits, _ = model(x, attn)
+            logits = align_logits(logits, model.cfg.diffusion_logits)
             probs = torch.softmax(logits[:, start:end].double(), dim=-1)
             probs_no_mask = probs.clone()
             probs_no_mask[..., MASK_ID] = -1.0  # <mask> is never proposed (it would commit nothing)

@@ -52,6 +52,7 @@ def hf_config(cfg: ModelConfig, kind: str) -> dict:
     }
     if kind == "diffusion":
         out["mask_token_id"] = tok.MASK_ID
+        out["diffusion_logits"] = cfg.diffusion_logits
     return out
 
 
@@ -61,7 +62,9 @@ def model_config_from_hf(hf: dict) -> ModelConfig:
         num_attention_heads=hf["num_attention_heads"], num_key_value_heads=hf["num_key_value_heads"],
         head_dim=hf["head_dim"], intermediate_size=hf["intermediate_size"],
         max_position_embeddings=hf["max_position_embeddings"], rms_norm_eps=hf["rms_norm_eps"],
-        rope_theta=hf["rope_theta"], causal=hf["decoding"] == "autoregressive")
+        rope_theta=hf["rope_theta"], causal=hf["decoding"] == "autoregressive",
+        # Folders written before the field existed are LLaDA-style; a present but unknown value is refused.
+        diffusion_logits=hf.get("diffusion_logits", "aligned") if hf["decoding"] == "diffusion" else "aligned")
 
 
 def generation_config(kind: str) -> dict:

@@ -9,6 +9,11 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+# How a diffusion model's logits line up with the canvas. "aligned" (LLaDA, MDLM): the output at position i
+# predicts token i. "shifted" (Dream, DiffuLLaMA: adapted from an AR model, whose head is kept): the output at
+# position i-1 predicts token i. Declared in config.json as "diffusion_logits".
+LOGIT_CONVENTIONS = ("aligned", "shifted")
+
 # Added to the scores of keys a query may not see. Finite, so a fully masked row (a padding query) gives a
 # near-uniform softmax rather than NaN, in PyTorch and in onnxruntime alike; exp() of it is exactly 0.
 MASKED_SCORE = -1e9
@@ -27,9 +32,20 @@ class ModelConfig:
     rms_norm_eps: float = 1e-5
     rope_theta: float = 10000.0
     causal: bool = True
+    diffusion_logits: str = "aligned"  # one of LOGIT_CONVENTIONS; only diffusion models read it
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+def align_logits(logits, convention: str):
+    """Logits [B, T, V] re-indexed so that row i predicts token i. Dream's rule for "shifted":
+    [logits[:, :1], logits[:, :-1]]; position 0 (always prompt) keeps its own row."""
+    if convention == "aligned":
+        return logits
+    if convention == "shifted":
+        return torch.cat((logits[:, :1], logits[:, :-1]), dim=1)
+    raise ValueError(f"diffusion_logits must be one of {LOGIT_CONVENTIONS}, got {convention!r}")
 
 
 class RMSNorm(nn.Module):

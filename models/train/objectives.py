@@ -6,6 +6,7 @@ both models train on exactly the same records in the same order.
 import torch
 import torch.nn.functional as F
 
+from model import align_logits
 from tokenizer import PAD_ID, EOS_ID, MASK_ID
 
 IGNORE = -100
@@ -33,8 +34,17 @@ def ar_loss(model, batch):
     return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), batch["targets"].reshape(-1), ignore_index=IGNORE)
 
 
-def diffusion_batch(pairs, gen: torch.Generator, eps: float = 1e-3):
-    """prompt + answer + <eos> slack, answer+slack masked with probability t ~ U(eps, 1) per example.
+def mask_rates(B: int, gen: torch.Generator, t_min: float = 1e-3, stratified: bool = False):
+    """t per example in [t_min, 1], shape [B, 1]. Stratified (MDLM): one uniform draw per stratum
+    [b/B, (b+1)/B), shuffled, so each batch covers the whole range and the 1/t-weighted loss varies less."""
+    u = torch.rand((B, 1), generator=gen)
+    if stratified:
+        u = (torch.randperm(B, generator=gen)[:, None] + u) / B
+    return t_min + (1 - t_min) * u
+
+
+def diffusion_batch(pairs, gen: torch.Generator, t_min: float = 1e-3, stratified: bool = False):
+    """prompt + answer + <eos> slack, answer+slack masked with probability t ~ U(t_min, 1) per example.
 
     As in LLaDA's SFT, every sequence is filled with <eos> up to one common length, so there is no padding
     (and no compute spent on it); that length is the batch's longest prompt+answer plus s <eos>, s uniform
@@ -50,16 +60,18 @@ def diffusion_batch(pairs, gen: torch.Generator, eps: float = 1e-3):
     for b, (p, a) in enumerate(pairs):
         clean[b, :len(p) + len(a)] = torch.tensor(p + a)
         gen_region[b, len(p):] = True
-    t = eps + (1 - eps) * torch.rand((B, 1), generator=gen)
+    t = mask_rates(B, gen, t_min, stratified)
     masked = (torch.rand((B, T), generator=gen) < t) & gen_region
     noisy = torch.where(masked, torch.full_like(clean, MASK_ID), clean)
     return {"input_ids": noisy, "attention_mask": torch.ones((B, T), dtype=torch.long), "targets": clean,
             "masked": masked, "t": t, "gen_len": gen_region.sum(1)}
 
 
-def diffusion_loss(model, batch):
-    """LLaDA SFT loss: per example sum over masked tokens of CE / t, divided by the answer+slack length."""
+def diffusion_loss(model, batch, logits_convention: str = "aligned"):
+    """LLaDA SFT loss: per example sum over masked tokens of CE / t, divided by the answer+slack length.
+    With "shifted" logits the prediction for token i is read from row i-1 (Dream / DiffuLLaMA)."""
     logits, _ = model(batch["input_ids"])  # no padding in these batches, so no attention_mask
+    logits = align_logits(logits, logits_convention)
     masked = batch["masked"]
     ce = F.cross_entropy(logits[masked], batch["targets"][masked], reduction="none")
     weight = (1.0 / batch["t"].expand_as(masked)[masked]) / batch["gen_len"][:, None].expand_as(masked)[masked]

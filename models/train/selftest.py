@@ -7,8 +7,8 @@ import torch
 import runtime
 import tokenizer as tok
 from decode import ar_generate, diffusion_generate, num_transfer_tokens
-from model import ModelConfig, TinyLlama
-from objectives import ar_batch, ar_loss, diffusion_batch, diffusion_loss
+from model import ModelConfig, TinyLlama, align_logits
+from objectives import ar_batch, ar_loss, diffusion_batch, diffusion_loss, mask_rates
 
 
 def close(a, b, tol=1e-5):
@@ -57,6 +57,25 @@ def main():
     assert one[0] == out[1], "batching with left padding must not change a result"
     g2 = ar_generate(ar, [[10, 4], [10, 11, 12, 4]], 6)
     assert ar_generate(ar, [[10, 11, 12, 4]], 6)[0] == g2[1]
+    # Shifted logits (Dream): row i of the aligned view is the model's row i-1; row 0 is kept.
+    raw = torch.arange(2 * 4 * 3, dtype=torch.float32).view(2, 4, 3)
+    shifted = align_logits(raw, "shifted")
+    assert torch.equal(shifted[:, 1:], raw[:, :-1]) and torch.equal(shifted[:, 0], raw[:, 0])
+    assert torch.equal(align_logits(raw, "aligned"), raw)
+    # Stratified t covers every stratum of [t_min, 1] once per batch.
+    t = mask_rates(8, torch.Generator().manual_seed(0), t_min=0.1, stratified=True)
+    strata = sorted(((t.view(-1) - 0.1) / 0.9 * 8).floor().long().tolist())
+    assert strata == list(range(8)) and float(t.min()) >= 0.1
+    # AR-to-diffusion adaptation: every AR weight loads (strictly) into the bidirectional model; only the mask
+    # differs, so the outputs do too (each position now also sees the tokens after it).
+    adapted = TinyLlama(ModelConfig(causal=False, diffusion_logits="shifted")).eval()
+    adapted.load_state_dict(ar.state_dict())
+    seq = torch.randint(4, 100, (1, 9))
+    assert not close(adapted(seq)[0], ar(seq)[0])
+    sdb = diffusion_batch([([10, 11, 4], [12, 13, 14])], torch.Generator().manual_seed(1), 0.5, True)
+    assert torch.isfinite(diffusion_loss(adapted, sdb, "shifted"))
+    shifted_out = diffusion_generate(adapted, [[10, 11, 12, 4]], gen_length=6, steps=6)
+    assert len(shifted_out[0]) <= 6
     print(f"selftest ok ({ar.num_params()} params per model)")
 
 

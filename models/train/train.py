@@ -10,6 +10,7 @@ Logs models/<id>/training_log.csv; at the end writes the weights, config and tok
 """
 import argparse
 import csv
+import hashlib
 import json
 import math
 import os
@@ -25,8 +26,8 @@ import runtime
 import data
 import objectives
 from evaluate import evaluate
-from export_onnx import write_metadata, save_weights
-from model import ModelConfig, TinyLlama
+from export_onnx import write_metadata, save_weights, from_hf_state_dict
+from model import LOGIT_CONVENTIONS, ModelConfig, TinyLlama
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 KINDS = ("autoregressive", "diffusion")
@@ -36,6 +37,10 @@ KINDS = ("autoregressive", "diffusion")
 class TrainConfig:
     kind: str = "autoregressive"
     out: str = "models/tiny-llama-ar"
+    # Start from a model folder's weights (fresh optimiser): AR continuation, or AR-to-diffusion adaptation
+    # (the causal mask is dropped, the weights are kept). Its compute is added to this run's in the summary.
+    init_from: str = ""
+    diffusion_logits: str = "aligned"  # "shifted" keeps an AR head's meaning (Dream / DiffuLLaMA)
     seed: int = 0
     threads: int = 1
     max_steps: int = 20000
@@ -45,6 +50,7 @@ class TrainConfig:
     max_length: int = 256
     mix_knee: int = 64  # above it, thin the 1/L mix to knee^p / L^(1+p) (see data.keep_for_mix)
     mix_power: float = 2.0
+    task_weights: str = ""  # e.g. "sort=2,add=0.5": records of a task repeated / thinned per epoch
     monitor_lengths: str = "8,32,64"
     monitor_n: int = 8
     # batches: token budget so a step costs about the same at any length
@@ -57,6 +63,9 @@ class TrainConfig:
     weight_decay: float = 0.1
     beta2: float = 0.95
     grad_clip: float = 1.0
+    # diffusion masking: t ~ U(t_min, 1), stratified across the batch (MDLM) when set
+    t_min: float = 1e-3
+    stratified_t: int = 0
     # bookkeeping
     log_every: int = 50
     eval_every: int = 1000
@@ -103,9 +112,9 @@ class Log:
             csv.DictWriter(f, self.cols).writerow({k: row.get(k, "") for k in self.cols})
 
 
-def save_checkpoint(path, model, opt, step, elapsed, tokens, batches, gen, cfg, sessions):
+def save_checkpoint(path, model, opt, step, elapsed, tokens, batches, gen, cfg, sessions, init):
     state = {"model": model.state_dict(), "optimizer": opt.state_dict(), "step": step, "elapsed_s": elapsed,
-             "sessions": sessions, "tokens_seen": tokens, "data": batches.state(), "torch_rng": torch.get_rng_state(),
+             "sessions": sessions, "tokens_seen": tokens, "init": init, "data": batches.state(), "torch_rng": torch.get_rng_state(),
              "python_rng": random.getstate(), "mask_rng": gen.get_state(), "train_config": asdict(cfg)}
     tmp = path + ".tmp"
     torch.save(state, tmp)
@@ -115,9 +124,28 @@ def save_checkpoint(path, model, opt, step, elapsed, tokens, batches, gen, cfg, 
 def parse_args() -> TrainConfig:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     for f in fields(TrainConfig):
-        kw = {"choices": KINDS} if f.name == "kind" else {}
+        kw = {"kind": {"choices": KINDS}, "diffusion_logits": {"choices": LOGIT_CONVENTIONS}}.get(f.name, {})
         ap.add_argument("--" + f.name.replace("_", "-"), type=f.type, default=f.default, **kw)
     return TrainConfig(**vars(ap.parse_args()))
+
+
+def file_sha256(path: str) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def describe_init(model_dir: str) -> dict:
+    """Which weights a run starts from and the compute that made them (their own chain included)."""
+    weights = os.path.join(model_dir, "pytorch_model.bin")
+    with open(os.path.join(model_dir, "train_summary.json")) as f:
+        prior = json.load(f)
+    compute = prior.get("total_compute") or {"minutes": prior["minutes"], "tokens": prior["tokens_seen"]}
+    return {"model_dir": os.path.relpath(os.path.abspath(model_dir), data.REPO), "kind": prior["kind"],
+            "pytorch_model_sha256": file_sha256(weights), "steps": prior["steps"],
+            "total_compute": compute, "summary": prior}
 
 
 def main():
@@ -134,6 +162,7 @@ def main():
     monitor_path = data.eval_file(monitor_lengths, cfg.monitor_n, cfg.seed)
     records = [r for r in data.load_jsonl(train_path, ("task_id", "task", "prompt", "answer", "length"))
                if data.keep_for_mix(r, cfg.mix_knee, cfg.mix_power)]
+    records = data.apply_task_weights(records, data.parse_task_weights(cfg.task_weights))
     pairs = data.encode_records(records)
     monitor = data.load_jsonl(monitor_path)
     tasks = sorted({r["task"] for r in monitor})
@@ -141,13 +170,20 @@ def main():
 
     torch.manual_seed(cfg.seed)
     random.seed(cfg.seed)
-    model_cfg = ModelConfig(causal=cfg.kind == "autoregressive")
+    model_cfg = ModelConfig(causal=cfg.kind == "autoregressive",
+                            diffusion_logits=cfg.diffusion_logits if cfg.kind == "diffusion" else "aligned")
     model = TinyLlama(model_cfg)  # same seed -> same initial weights for both kinds
     opt = make_optimizer(model, cfg)
     batches = data.Batches(pairs, cfg.seed, cfg.token_budget, cfg.max_batch)
     gen = torch.Generator().manual_seed(cfg.seed + 1)  # diffusion masking noise
     step, elapsed, tokens = 0, 0.0, 0
     resumed = os.path.exists(ckpt_path)
+    init = None
+    if cfg.init_from and not resumed:
+        init = describe_init(cfg.init_from)  # before training overwrites a folder it may share with --out
+        sd = torch.load(os.path.join(cfg.init_from, "pytorch_model.bin"), map_location="cpu")
+        model.load_state_dict(from_hf_state_dict(sd))
+        print(f"initialised from {cfg.init_from} (sha256 {init['pytorch_model_sha256'][:12]})", flush=True)
     if resumed:
         st = torch.load(ckpt_path, map_location="cpu")
         model.load_state_dict(st["model"])
@@ -157,6 +193,7 @@ def main():
         torch.set_rng_state(st["torch_rng"])
         random.setstate(st["python_rng"])
         gen.set_state(st["mask_rng"])
+        init = st.get("init")
         print(f"resumed {ckpt_path} at step {step} ({elapsed / 60:.1f} min)", flush=True)
     command = "OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 models/train/train.py " + " ".join(
         shlex.quote(a) for a in sys.argv[1:])
@@ -191,8 +228,8 @@ def main():
             batch = objectives.ar_batch(batch_pairs)
             loss = objectives.ar_loss(model, batch)
         else:
-            batch = objectives.diffusion_batch(batch_pairs, gen)
-            loss = objectives.diffusion_loss(model, batch)
+            batch = objectives.diffusion_batch(batch_pairs, gen, cfg.t_min, bool(cfg.stratified_t))
+            loss = objectives.diffusion_loss(model, batch, cfg.diffusion_logits)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
@@ -214,7 +251,7 @@ def main():
             log.write(row)
             print(json.dumps(row), flush=True)
         if final or time.time() - last_ckpt > 60 * cfg.ckpt_minutes:
-            save_checkpoint(ckpt_path, model, opt, step, elapsed, tokens, batches, gen, cfg, sessions_now())
+            save_checkpoint(ckpt_path, model, opt, step, elapsed, tokens, batches, gen, cfg, sessions_now(), init)
             last_ckpt = time.time()
 
     model.eval()
@@ -227,7 +264,11 @@ def main():
                                               if r["length"] <= cfg.mix_knee) / sum(batches.lengths), 3),
                "train_file": os.path.relpath(train_path, data.REPO),
                "monitor_file": os.path.relpath(monitor_path, data.REPO),
-               "command": command, "sessions": sessions_now(),
+               "command": command, "sessions": sessions_now(), "init": init,
+               # everything that went into these weights: this run plus the chain it started from
+               "total_compute": {
+                   "minutes": round(elapsed / 60 + (init["total_compute"]["minutes"] if init else 0), 1),
+                   "tokens": tokens + (init["total_compute"]["tokens"] if init else 0)},
                "train_config": asdict(cfg), "model_config": model_cfg.to_dict(),
                "torch": torch.__version__}
     with open(os.path.join(cfg.out, "train_summary.json"), "w") as f:

@@ -26,12 +26,15 @@ export function createDiffusionEngine(model: LoadedModel): Engine {
   const maskId = config.maskTokenId!;
   const eosId = config.eosTokenId;
   const usesAttentionMask = session.inputNames.includes('attention_mask');
+  // Which logits row predicts canvas position i: i itself (aligned), or i-1 (shifted; Dream's rule keeps row
+  // 0 for position 0, which is always prompt here since prompts are never empty).
+  const rowShift = config.diffusionLogits === 'shifted' ? 1 : 0;
 
   async function generate(request: GenerationRequest, options: GenerateOptions = {}): Promise<GenerationResult> {
     const started = performance.now();
     const promptIds = tokenizer.encode(request.prompt);
     const settings = resolveSettings('diffusion', request.settings ?? {}, promptIds.length, config.contextLength);
-    const { maxNewTokens: length, blockLength, remasking, temperature, threshold } = settings;
+    const { maxNewTokens: length, blockLength, remasking, temperature, threshold, minNewTokens } = settings;
     const rng = createRng(settings.seed);
     const prompt = promptIds.length;
     const total = prompt + length;
@@ -72,7 +75,8 @@ export function createDiffusionEngine(model: LoadedModel): Engine {
 
         // Proposals for this step's masked positions, kept by offset in the block (typed arrays: no per-step Map).
         const candidates: Candidate[] = masked.map((position) => {
-          const proposal = proposeToken(logits, (prompt + position) * vocab, vocab, remasking, temperature, rng, maskId);
+          const suppressed = position < minNewTokens ? eosId : -1;
+          const proposal = proposeToken(logits, (prompt + position - rowShift) * vocab, vocab, remasking, temperature, rng, maskId, suppressed);
           proposedIds[position - blockStart] = proposal.tokenId;
           proposedConfidences[position - blockStart] = proposal.confidence;
           return { position, confidence: proposal.confidence };

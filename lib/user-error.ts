@@ -1,0 +1,5 @@
+// The one base class for mistakes a user can fix (a bad flag, setting, spec field, config or model folder).
+// The CLI exits 2 on any of them and the app answers 4xx; anything else is our bug or the machine's.
+export class UserError extends Error {
+  override name = 'UserError';
+}

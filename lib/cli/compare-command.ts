@@ -1,13 +1,6 @@
-// `dlm compare`: one prompt through the bundled AR and diffusion models with the same session options,
-// each warmed up, then timed over repeats; medians side by side, stored as a "compare" experiment.
-import { captureEnvironment } from '../env/environment.ts';
-import { createExperiment, finishExperiment } from '../db/experiments.ts';
-import { createEngine, loadModel } from '../engines/index.ts';
-import { BUNDLED_AR_MODEL_ID, BUNDLED_DIFFUSION_MODEL_ID } from '../harness/bundled-models.ts';
-import { measureRepeated, type RepeatedMeasurement } from '../harness/measure.ts';
-import { storeResult } from '../harness/store.ts';
+// `dlm compare`: prints lib/harness/compare.ts's side-by-side run of one prompt through both engines.
 import { DEFAULT_MAX_NEW_TOKENS } from '../engines/settings.ts';
-import { solvePrompt } from '../tasks/registry.ts';
+import { compare } from '../harness/compare.ts';
 import { intFlag, parseArgs, UsageError } from './args.ts';
 import { DECODING_HELP, DECODING_VALUE_FLAGS, hardwareLabel, readDecodingSettings, readSessionSettings, readStepsSpec, resolveSteps, SESSION_VALUE_FLAGS } from './decoding-flags.ts';
 
@@ -42,40 +35,22 @@ export async function compareCommand(argv: string[]): Promise<number> {
   const steps = resolveSteps(readStepsSpec(args), length);
   if (steps !== undefined) settings.steps = steps;
 
-  const ar = await loadModel(args.values.get('ar-model') ?? BUNDLED_AR_MODEL_ID, session);
-  const diffusion = await loadModel(args.values.get('diffusion-model') ?? BUNDLED_DIFFUSION_MODEL_ID, session);
-  if (ar.config.decoding !== 'autoregressive') throw new UsageError(`${ar.info.id} is not an autoregressive model`);
-  if (diffusion.config.decoding !== 'diffusion') throw new UsageError(`${diffusion.info.id} is not a diffusion model`);
-
-  const measured: [typeof ar, RepeatedMeasurement][] = [];
-  for (const model of [ar, diffusion]) {
-    measured.push([model, await measureRepeated(createEngine(model), { prompt, settings }, { warmup: 1, repeats })]);
-  }
-  const [[, arRun], [, diffusionRun]] = measured as [[typeof ar, RepeatedMeasurement], [typeof ar, RepeatedMeasurement]];
-  const speedup = arRun.medianTotalMs / diffusionRun.medianTotalMs;
-  const expected = solvePrompt(prompt); // null for free text and code prompts
-  const correct = (text: string) => (expected === null ? null : text === expected.answer);
-  const environment = captureEnvironment({ executionProvider: session.executionProvider, threads: session.intraOpThreads });
-
-  let slug: string | null = null;
-  if (!args.switches.has('no-store')) {
-    const experiment = await createExperiment({
-      title: `compare: ${prompt.trim().slice(0, 60)}`,
-      kind: 'compare',
-      config: { prompt, length, repeats, warmup: 1, settings, session, models: { autoregressive: ar.info.id, diffusion: diffusion.info.id } },
-      environment,
-    });
-    for (const [model, run] of measured) for (const result of run.results) await storeResult(experiment.id, model, prompt, result, { passed: correct(result.text) });
-    await finishExperiment(experiment.id, 'finished');
-    slug = experiment.slug;
-  }
-
-  const rows = measured.map(([model, run]) => ({
+  const outcome = await compare({
+    prompt,
+    length,
+    repeats,
+    settings,
+    session,
+    models: { autoregressive: args.values.get('ar-model'), diffusion: args.values.get('diffusion-model') },
+    store: !args.switches.has('no-store'),
+  });
+  const { speedup, expected, environment, experimentSlug: slug } = outcome;
+  const rows = outcome.sides.map(({ model, measurement: run, correct }) => ({
     engine: model.config.decoding,
     model: model.info.id,
     modelSha256: model.info.sha256,
     output: run.results[0]!.text,
-    correct: correct(run.results[0]!.text),
+    correct,
     stopReason: run.results[0]!.stopReason,
     generatedTokens: run.results[0]!.timings.generatedTokens,
     forwardPasses: run.results[0]!.timings.forwardPasses,

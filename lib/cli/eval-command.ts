@@ -1,11 +1,10 @@
 // `dlm eval`: pass rate per (task, length) for one model, with latency medians and p95, checked by the task
 // suite's checkers (code runs in the sandbox). Stored as an "eval" experiment.
 import { captureEnvironment } from '../env/environment.ts';
-import { createExperiment, finishExperiment } from '../db/experiments.ts';
 import { loadModel } from '../engines/index.ts';
 import { type EvalRecord, fileRecords, suiteRecords } from '../harness/eval-records.ts';
 import { evaluateRecords } from '../harness/evaluate.ts';
-import { storeResult } from '../harness/store.ts';
+import { recordExperiment, storeResult } from '../harness/record.ts';
 import { intFlag, intListFlag, parseArgs, UsageError } from './args.ts';
 import { DECODING_HELP, DECODING_VALUE_FLAGS, hardwareLabel, readDecodingSettings, readSessionSettings, readStepsSpec, SESSION_VALUE_FLAGS } from './decoding-flags.ts';
 
@@ -55,17 +54,20 @@ export async function evalCommand(argv: string[]): Promise<number> {
 
   let slug: string | null = null;
   if (!args.switches.has('no-store')) {
-    const experiment = await createExperiment({
-      title: `eval ${model.info.id}: ${task ?? file}`,
-      kind: 'eval',
-      config: { model: model.info.id, modelSha256: model.info.sha256, task: task ?? null, file: file ?? null, settings: given, steps: stepsSpec ?? null, session, items: records.length },
-      environment,
-    });
-    for (let i = 0; i < records.length; i++) {
-      const r = records[i]!;
-      await storeResult(experiment.id, model, r.prompt, results[i]!, { taskId: r.task, itemId: r.task_id, passed: checks[i]!.passed, error: checks[i]!.error ?? null });
-    }
-    await finishExperiment(experiment.id, 'finished');
+    const { experiment } = await recordExperiment(
+      {
+        title: `eval ${model.info.id}: ${task ?? file}`,
+        kind: 'eval',
+        config: { model: model.info.id, modelSha256: model.info.sha256, task: task ?? null, file: file ?? null, settings: given, steps: stepsSpec ?? null, session, items: records.length },
+        environment,
+      },
+      async (e) => {
+        for (let i = 0; i < records.length; i++) {
+          const r = records[i]!;
+          await storeResult(e.id, model, r.prompt, results[i]!, { taskId: r.task, itemId: r.task_id, passed: checks[i]!.passed, error: checks[i]!.error ?? null });
+        }
+      },
+    );
     slug = experiment.slug;
   }
 

@@ -9,7 +9,12 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   generate: { summary: 'decode one prompt with one model', load: async () => (await import('./generate-command.ts')).generateCommand },
   compare: { summary: 'the same prompt through the bundled AR and diffusion models, side by side', load: async () => (await import('./compare-command.ts')).compareCommand },
   eval: { summary: 'pass rate and latency of one model on task records', load: async () => (await import('./eval-command.ts')).evalCommand },
-  tasks: { summary: 'generate task records (JSONL) and check answers', load: async () => (await import('../tasks/cli.ts')).tasksCommand },
+  tasks: { summary: 'generate task records (JSONL) and check answers', load: async () => (await import('./tasks-command.ts')).tasksCommand },
+  bench: { summary: 'run a sweep (lengths × settings × items) over both engines, stored and resumable', load: async () => (await import('./bench-command.ts')).benchCommand },
+  list: { summary: 'stored experiments, newest first', load: async () => (await import('./list-command.ts')).listCommand },
+  show: { summary: "one experiment's statistics", load: async () => (await import('./show-command.ts')).showCommand },
+  export: { summary: "an experiment's runs and aggregates as CSV or JSON", load: async () => (await import('./export-command.ts')).exportCommand },
+  diff: { summary: 'two experiments side by side, differences marked', load: async () => (await import('./diff-command.ts')).diffCommand },
 };
 
 export const HELP = `dlm: Diffusion Playground command line

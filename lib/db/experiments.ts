@@ -4,7 +4,8 @@ import type { EnvironmentInfo } from '../env/environment.ts';
 import { getDatabase } from './client.ts';
 
 export type ExperimentKind = 'compare' | 'eval' | 'bench' | 'sweep';
-export type ExperimentStatus = 'running' | 'finished' | 'failed' | 'cancelled';
+export const EXPERIMENT_STATUSES = ['running', 'finished', 'failed', 'cancelled', 'interrupted'] as const;
+export type ExperimentStatus = (typeof EXPERIMENT_STATUSES)[number];
 
 export interface Experiment {
   id: string;
@@ -81,4 +82,33 @@ export async function listRecentExperiments(limit = 50): Promise<Experiment[]> {
 export async function countExperiments(): Promise<number> {
   const { prisma } = await getDatabase();
   return prisma.experiment.count();
+}
+
+/** An experiment by id, or by share slug (the CLI accepts either). */
+export async function getExperiment(idOrSlug: string): Promise<Experiment | null> {
+  const { prisma } = await getDatabase();
+  const row = (await prisma.experiment.findUnique({ where: { id: idOrSlug } })) ?? (await prisma.experiment.findUnique({ where: { slug: idOrSlug } }));
+  return row ? fromRow(row) : null;
+}
+
+/** Back to running (a resumed sweep): the finish time is cleared until it ends again. */
+export async function reopenExperiment(id: string): Promise<Experiment> {
+  const { prisma } = await getDatabase();
+  return fromRow(await prisma.experiment.update({ where: { id }, data: { status: 'running', finishedAt: null } }));
+}
+
+export interface ExperimentSummary extends Experiment {
+  runCount: number;
+}
+
+/** Newest first, with each one's number of stored runs. */
+export async function listExperiments(options: { limit?: number; kind?: ExperimentKind } = {}): Promise<ExperimentSummary[]> {
+  const { prisma } = await getDatabase();
+  const rows = await prisma.experiment.findMany({
+    where: options.kind ? { kind: options.kind } : {},
+    orderBy: { createdAt: 'desc' },
+    take: options.limit ?? 50,
+    include: { _count: { select: { runs: true } } },
+  });
+  return rows.map(({ _count, ...row }) => ({ ...fromRow(row), runCount: _count.runs }));
 }

@@ -21,13 +21,28 @@ export interface RunInput {
   forwardPasses: number; // NFE
   passed?: boolean | null;
   error?: string | null;
+  cellKey?: string | null; // sweeps: unique within the experiment
+  setting?: string | null; // sweeps: the grid setting's label
+  sample?: number; // pass@k sample index
+  latencyOnly?: boolean; // exact-length timing: never counted for quality
+  timings?: unknown; // every timed repeat, stored as JSON
 }
 
-export interface Run extends Required<Omit<RunInput, 'settings'>> {
+export interface Run extends Required<Omit<RunInput, 'settings' | 'timings'>> {
   id: string;
   settings: unknown;
+  timings: unknown;
   createdAt: Date;
 }
+
+type RunRow = Omit<Run, 'engine' | 'settings' | 'timings'> & { engine: string; settings: string; timings: string | null };
+
+const fromRow = (row: RunRow): Run => ({
+  ...row,
+  engine: row.engine as EngineKind,
+  settings: JSON.parse(row.settings) as unknown,
+  timings: row.timings === null ? null : (JSON.parse(row.timings) as unknown),
+});
 
 export async function recordRun(input: RunInput): Promise<Run> {
   const { prisma } = await getDatabase();
@@ -40,14 +55,26 @@ export async function recordRun(input: RunInput): Promise<Run> {
       ttftMs: input.ttftMs ?? null,
       passed: input.passed ?? null,
       error: input.error ?? null,
+      cellKey: input.cellKey ?? null,
+      setting: input.setting ?? null,
+      sample: input.sample ?? 0,
+      latencyOnly: input.latencyOnly ?? false,
       settings: JSON.stringify(input.settings),
+      timings: input.timings === undefined ? null : JSON.stringify(input.timings),
     },
   });
-  return { ...row, engine: row.engine as EngineKind, settings: JSON.parse(row.settings) as unknown };
+  return fromRow(row);
 }
 
 export async function listRunsOfExperiment(experimentId: string): Promise<Run[]> {
   const { prisma } = await getDatabase();
   const rows = await prisma.run.findMany({ where: { experimentId }, orderBy: { createdAt: 'asc' } });
-  return rows.map((row) => ({ ...row, engine: row.engine as EngineKind, settings: JSON.parse(row.settings) as unknown }));
+  return rows.map(fromRow);
+}
+
+/** The cell keys already stored for an experiment: what a resumed sweep skips. */
+export async function listCellKeys(experimentId: string): Promise<Set<string>> {
+  const { prisma } = await getDatabase();
+  const rows = await prisma.run.findMany({ where: { experimentId, cellKey: { not: null } }, select: { cellKey: true } });
+  return new Set(rows.map((r) => r.cellKey!));
 }

@@ -4,8 +4,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { main } from '../cli/main.ts';
-import type { TaskRecord } from './types.ts';
+import { main } from './main.ts';
+import type { TaskRecord } from '../tasks/types.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'dlm-tasks-cli-test-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));

@@ -1,13 +1,13 @@
 // `dlm tasks generate`: turns flags into a batch plan (validating everything before writing a byte)
 // and streams the records as JSONL.
-import { intFlag, intListFlag, parseArgs, UsageError, type ParsedArgs } from '../cli/args.ts';
-import { generateBatch, type FamilyPlan } from './batch.ts';
-import { TASKS_USAGE } from './cli-usage.ts';
-import { lengthSampler } from './length-mix.ts';
+import { intFlag, intListFlag, parseArgs, UsageError, type ParsedArgs } from './args.ts';
+import { generateBatch, type FamilyPlan } from '../tasks/batch.ts';
+import { TASKS_USAGE } from './tasks-usage.ts';
+import { lengthSampler } from '../tasks/length-mix.ts';
 import { openLineSink } from './line-sink.ts';
-import { FAMILIES, findFamily, TASK_NAMES } from './registry.ts';
-import { isSplit, MAX_SEED, type Split } from './splits.ts';
-import type { TaskFamily } from './types.ts';
+import { FAMILIES, findFamily, TASK_NAMES } from '../tasks/registry.ts';
+import { isSplit, MAX_SEED, type Split } from '../tasks/splits.ts';
+import type { TaskFamily } from '../tasks/types.ts';
 
 const MAX_N = 1_000_000_000;
 

@@ -1,9 +1,9 @@
 // `dlm tasks`: list task families, generate records, check completions.
-import { UsageError } from '../cli/args.ts';
-import { checkCommand } from './cli-check.ts';
-import { generateCommand } from './cli-generate.ts';
-import { listCommand } from './cli-list.ts';
-import { TASKS_USAGE } from './cli-usage.ts';
+import { UsageError } from './args.ts';
+import { checkCommand } from './tasks-check.ts';
+import { generateCommand } from './tasks-generate.ts';
+import { listCommand } from './tasks-list.ts';
+import { TASKS_USAGE } from './tasks-usage.ts';
 
 const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   list: listCommand,

@@ -1,7 +1,7 @@
 // `dlm tasks list`: the task families, their length ranges and what they are.
-import { parseArgs, UsageError } from '../cli/args.ts';
-import { TASKS_USAGE } from './cli-usage.ts';
-import { FAMILIES } from './registry.ts';
+import { parseArgs, UsageError } from './args.ts';
+import { TASKS_USAGE } from './tasks-usage.ts';
+import { FAMILIES } from '../tasks/registry.ts';
 
 export async function listCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, { switches: ['json', 'help'] });

@@ -1,12 +1,12 @@
 // `dlm tasks check`: scores a JSONL file of records with completions. Every line is validated before
 // anything runs, so bad input fails fast with its line number; failing completions are not errors.
 import { readFile } from 'node:fs/promises';
-import { intFlag, parseArgs, UsageError } from '../cli/args.ts';
-import { checkCompletions, type RecordWithCompletion } from './check.ts';
-import { TASKS_USAGE } from './cli-usage.ts';
+import { intFlag, parseArgs, UsageError } from './args.ts';
+import { checkCompletions, type RecordWithCompletion } from '../tasks/check.ts';
+import { TASKS_USAGE } from './tasks-usage.ts';
 import { openLineSink } from './line-sink.ts';
-import { findFamily } from './registry.ts';
-import type { CheckResult } from './types.ts';
+import { findFamily } from '../tasks/registry.ts';
+import type { CheckResult } from '../tasks/types.ts';
 
 /** Code records per sandbox child; bounds memory and the cost of a restart. */
 const BATCH_SIZE = 500;

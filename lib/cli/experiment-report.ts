@@ -1,0 +1,103 @@
+// How an experiment's statistics print and export: the summary table shared by bench, show and diff, and
+// the CSV/JSON forms of its runs and aggregates.
+import type { Experiment } from '../db/experiments.ts';
+import type { Run } from '../db/runs.ts';
+import type { Aggregate } from '../harness/aggregate.ts';
+import { textTable } from './text-table.ts';
+
+const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : '-');
+const pct = (v: number | null) => (v === null ? '-' : `${(v * 100).toFixed(0)}%`);
+
+/** "CPU" or the GPU provider: every printed number says where it was measured. */
+export function hardwareOf(experiment: Experiment): string {
+  const env = experiment.environment;
+  return env.executionProvider === 'cpu' ? `CPU (${env.cpuModel}, threads ${env.threads ?? 'default'})` : `GPU ${env.gpuModel ?? ''} (${env.executionProvider})`.trim();
+}
+
+export function summaryTable(aggregates: readonly Aggregate[]): string {
+  const header = ['L', 'task', 'engine', 'setting', 'n', 'pass', 'pass 95% CI', 'median ms', 'p95 ms', 'IQR ms', 'ttft ms', 'tok/s', 'NFE', 'speedup', 'speedup 95% CI'];
+  const rows = aggregates.map((a) => [
+    String(a.length),
+    a.task,
+    a.engine === 'autoregressive' ? 'AR' : 'diffusion',
+    a.setting,
+    String(a.runs),
+    a.latencyOnly ? 'latency-only' : pct(a.passRate),
+    a.passRateInterval ? `${pct(a.passRateInterval.low)}–${pct(a.passRateInterval.high)}` : '-',
+    ms(a.latencyMedianMs),
+    ms(a.latencyP95Ms),
+    ms(a.latencyIqrMs),
+    ms(a.ttftMedianMs),
+    a.tokensPerSecondMedian.toFixed(0),
+    String(a.nfeMedian),
+    a.speedup ? `${a.speedup.median.toFixed(2)}×` : '',
+    a.speedup ? `${a.speedup.interval.low.toFixed(2)}–${a.speedup.interval.high.toFixed(2)}` : '',
+  ]);
+  return textTable(header, rows);
+}
+
+export function experimentHeader(e: Experiment, runCount: number): string {
+  return [
+    `experiment ${e.id} (${e.kind}, ${e.status}) "${e.title}"`,
+    `  created ${e.createdAt.toISOString()}${e.finishedAt ? `, ended ${e.finishedAt.toISOString()}` : ''}; ${runCount} runs; measured on ${hardwareOf(e)}`,
+    `  git ${e.environment.gitSha.slice(0, 12)}${e.environment.gitDirty ? ' (dirty)' : ''}, node ${e.environment.node}, onnxruntime ${e.environment.onnxruntime}; share slug ${e.slug}`,
+  ].join('\n');
+}
+
+function csvCell(value: unknown): string {
+  const text = value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function toCsv(rows: readonly Record<string, unknown>[]): string {
+  if (rows.length === 0) return '';
+  const columns = Object.keys(rows[0]!);
+  return [columns.join(','), ...rows.map((r) => columns.map((c) => csvCell(r[c])).join(','))].join('\n') + '\n';
+}
+
+export const runRow = (r: Run) => ({
+  id: r.id,
+  engine: r.engine,
+  model: r.modelId,
+  modelSha256: r.modelSha256,
+  setting: r.setting,
+  task: r.taskId,
+  item: r.itemId,
+  sample: r.sample,
+  length: r.requestedLength,
+  latencyOnly: r.latencyOnly,
+  passed: r.passed,
+  error: r.error,
+  output: r.outputText,
+  generatedTokens: r.generatedTokens,
+  ttftMs: r.ttftMs,
+  totalMs: r.totalMs,
+  nfe: r.forwardPasses,
+  settings: r.settings,
+  timings: r.timings,
+  createdAt: r.createdAt.toISOString(),
+});
+
+export const aggregateRow = (a: Aggregate) => ({
+  length: a.length,
+  task: a.task,
+  engine: a.engine,
+  setting: a.setting,
+  latencyOnly: a.latencyOnly,
+  runs: a.runs,
+  passed: a.passed,
+  passRate: a.passRate,
+  passRateLow: a.passRateInterval?.low ?? null,
+  passRateHigh: a.passRateInterval?.high ?? null,
+  passAtK: a.passAtK,
+  latencyMedianMs: a.latencyMedianMs,
+  latencyP95Ms: a.latencyP95Ms,
+  latencyIqrMs: a.latencyIqrMs,
+  ttftMedianMs: a.ttftMedianMs,
+  tokensPerSecondMedian: a.tokensPerSecondMedian,
+  nfeMedian: a.nfeMedian,
+  speedupVersus: a.speedup?.versus ?? null,
+  speedupMedian: a.speedup?.median ?? null,
+  speedupLow: a.speedup?.interval.low ?? null,
+  speedupHigh: a.speedup?.interval.high ?? null,
+});

@@ -1,19 +1,39 @@
 // `npm run models:eval`: re-measures every model-card number through the ONNX engines. For each bundled
-// model, every task at every card length (held-out eval split, temperature 0; diffusion with steps = L and
-// low-confidence remasking), written to models/<id>/eval_engines.json for models/train/card.py to render.
+// model, every task at every card length (held-out eval split, temperature 0), written to
+// models/<id>/eval_engines.json for models/train/card.py to render. Diffusion is measured with its card
+// default (steps = L, one block, low-confidence remasking) and, as extra tables, with steps = L/4, with
+// confidence-threshold decoding (0.9), and at L ≥ 128 with semi-autoregressive blocks of 32.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { intFlag, parseArgs } from '../lib/cli/args.ts';
 import { readSessionSettings, hardwareLabel } from '../lib/cli/decoding-flags.ts';
 import { loadModel } from '../lib/engines/index.ts';
-import { SettingsError } from '../lib/engines/types.ts';
+import { type DecodingSettings, SettingsError } from '../lib/engines/types.ts';
+import type { StepsSpec } from '../lib/harness/steps.ts';
 import { captureEnvironment } from '../lib/env/environment.ts';
 import { BUNDLED_AR_MODEL_ID, BUNDLED_DIFFUSION_MODEL_ID } from '../lib/harness/bundled-models.ts';
 import { type EvalRecord, suiteRecords } from '../lib/harness/eval-records.ts';
 import { type EvalCell, evaluateRecords } from '../lib/harness/evaluate.ts';
 import { FAMILIES } from '../lib/tasks/registry.ts';
 
-const CARD_LENGTHS = [8, 32, 64, 128, 256];
+const CARD_LENGTHS = [8, 16, 32, 64, 128, 256];
+const BLOCK = 32;
+
+interface Variant {
+  name: string; // key in eval_engines.json
+  describe: string;
+  settings: Partial<DecodingSettings>;
+  steps?: StepsSpec;
+  minLength?: number; // only lengths at or above it
+}
+
+const DIFFUSION_VARIANTS: Variant[] = [
+  { name: 'steps=L', describe: 'steps = L, one block (the card default)', settings: {} },
+  { name: 'steps=L/4', describe: 'steps = L/4 (4 tokens committed per step), one block', settings: {}, steps: { divisor: 4 } },
+  { name: 'threshold=0.9', describe: 'confidence threshold 0.9 (every masked token above it commits; at least one per step), one block', settings: { threshold: 0.9 } },
+  { name: `block=${BLOCK}`, describe: `semi-autoregressive blocks of ${BLOCK}, steps = L (one token per step)`, settings: { blockLength: BLOCK }, minLength: 128 },
+];
+const AR_VARIANTS: Variant[] = [{ name: 'greedy', describe: 'greedy', settings: {} }];
 const AR_EXTRA_TOKENS = 8; // as in models/train/evaluate.py
 const args = parseArgs(process.argv.slice(2), { values: ['n-short', 'n-128', 'n-256', 'threads', 'ep', 'graph-opt', 'models'] });
 const session = readSessionSettings(args);
@@ -26,29 +46,38 @@ const arBudget = (r: EvalRecord, count: (t: string) => number) => count(r.answer
 for (const id of modelIds) {
   const model = await loadModel(id, session);
   const started = performance.now();
-  const cells: (EvalCell | { task: string; length: number; n: 0; skipped: string })[] = [];
-  for (const family of FAMILIES) {
-    // add stops at 255 digits; it stands in the 256 column, labelled by its real length.
-    for (const length of CARD_LENGTHS.map((l) => Math.min(l, family.maxLength)).filter((l) => l >= family.minLength)) {
-      const records = suiteRecords(family.name, [length], nFor(length), 0);
-      try {
-        const outputLength = model.config.decoding === 'autoregressive' ? arBudget : undefined;
-        const { cells: [cell] } = await evaluateRecords(model, records, { temperature: 0, remasking: 'low_confidence' }, { outputLength });
-        cells.push(cell!);
-        console.error(`${id} ${family.name} L=${length}: ${cell!.passed}/${cell!.n} passed, median ${cell!.medianTotalMs.toFixed(1)} ms`);
-      } catch (error) {
-        if (!(error instanceof SettingsError)) throw error;
-        // e.g. code at 256: its worded spec alone is ~830 tokens, so prompt + answer exceed the context.
-        cells.push({ task: family.name, length, n: 0, skipped: error.message });
-        console.error(`${id} ${family.name} L=${length}: skipped (${error.message})`);
+  const variants: Record<string, { describe: string; cells: (EvalCell | { task: string; length: number; n: 0; skipped: string })[] }> = {};
+  for (const variant of model.config.decoding === 'diffusion' ? DIFFUSION_VARIANTS : AR_VARIANTS) {
+    const cells: (typeof variants)[string]['cells'] = [];
+    for (const family of FAMILIES) {
+      // add stops at 255 digits; it stands in the 256 column, labelled by its real length.
+      const lengths = CARD_LENGTHS.map((l) => Math.min(l, family.maxLength)).filter((l) => l >= family.minLength && l >= (variant.minLength ?? 0));
+      for (const length of [...new Set(lengths)]) {
+        const records = suiteRecords(family.name, [length], nFor(length), 0);
+        try {
+          const outputLength = model.config.decoding === 'autoregressive' ? arBudget : undefined;
+          const settings = { temperature: 0, remasking: 'low_confidence' as const, ...variant.settings };
+          const { cells: [cell] } = await evaluateRecords(model, records, settings, { outputLength, steps: variant.steps });
+          cells.push(cell!);
+          console.error(`${id} ${variant.name} ${family.name} L=${length}: ${cell!.passed}/${cell!.n} passed, median ${cell!.medianTotalMs.toFixed(1)} ms, NFE ${cell!.medianForwardPasses}`);
+        } catch (error) {
+          if (!(error instanceof SettingsError)) throw error;
+          // e.g. code at 256: its worded spec alone is ~830 tokens, so prompt + answer exceed the context;
+          // or a block of 32 that does not divide add's K+1 canvas.
+          cells.push({ task: family.name, length, n: 0, skipped: error.message });
+          console.error(`${id} ${variant.name} ${family.name} L=${length}: skipped (${error.message})`);
+        }
       }
     }
+    variants[variant.name] = { describe: variant.describe, cells };
   }
+  const defaultVariant = model.config.decoding === 'diffusion' ? 'steps=L' : 'greedy';
+  const cells = variants[defaultVariant]!.cells;
   const report = {
     model: id,
     modelSha256: model.info.sha256,
     engine: model.config.decoding,
-    decoding: model.config.decoding === 'diffusion' ? 'canvas L = answer budget (copy/reverse/sort/code: L, add: K+1), steps = L, block = L, low_confidence remasking, temperature 0' : `greedy with KV cache, max new tokens = answer length + ${AR_EXTRA_TOKENS}`,
+    decoding: model.config.decoding === 'diffusion' ? `canvas L = answer budget (copy/reverse/sort/code: L, add: K+1), steps = L, block = L, low_confidence remasking, temperature 0, ${model.config.diffusionLogits} logits` : `greedy with KV cache, max new tokens = answer length + ${AR_EXTRA_TOKENS}`,
     split: 'eval',
     seed: 0,
     hardware: hardwareLabel(session),
@@ -56,6 +85,7 @@ for (const id of modelIds) {
     minutes: (performance.now() - started) / 60000,
     measuredAt: new Date().toISOString(),
     cells,
+    variants,
   };
   writeFileSync(path.join(model.info.dir, 'eval_engines.json'), JSON.stringify(report, null, 2) + '\n');
   console.error(`wrote ${path.join(model.info.dir, 'eval_engines.json')}`);

@@ -58,7 +58,7 @@ function formatDuration(ms: number): string {
   return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
 }
 
-/** A progress bar with ETA on stderr: redrawn in place on a terminal, a line every 10 s otherwise. */
+/** A progress bar with ETA on stderr: redrawn in place on a terminal, a line every 5 s otherwise. */
 function progressBar() {
   let lastLine = 0;
   return (p: SweepProgress) => {
@@ -67,7 +67,7 @@ function progressBar() {
     const eta = p.etaMs === null ? 'ETA …' : `ETA ${formatDuration(p.etaMs)}`;
     const text = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.done}/${p.total} runs · ${formatDuration(p.elapsedMs)} · ${eta}`;
     if (process.stderr.isTTY) process.stderr.write(`\r${text}${p.done === p.total ? '\n' : ''}`);
-    else if (p.done === p.total || performance.now() - lastLine > 10_000) {
+    else if (p.done === p.total || performance.now() - lastLine > 5_000) {
       lastLine = performance.now();
       process.stderr.write(`${text}\n`);
     }

@@ -106,3 +106,20 @@ describe('dlm bench', () => {
     }
   });
 });
+
+test('Ctrl-C (SIGINT) stops between runs, marks the sweep interrupted and says how to resume', async () => {
+  const db = path.join(scratch, 'sigint.db');
+  const spec = specFile('sigint.json', { title: 'sigint', tasks: ['copy'], lengths: [64], itemsPerLength: 60, warmup: 0, threads: 1 });
+  const child = spawn(process.execPath, [dlm, 'bench', '--spec', spec], { env: { ...process.env, DATABASE_URL: `file:${db}` }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const deadline = Date.now() + 60_000;
+  while (!/\[#*\.*\] [1-9]\d*\/120/.test(stderr) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  child.kill('SIGINT');
+  const code = await new Promise((r) => child.on('exit', r));
+  assert.equal(code, 130);
+  assert.match(stderr, /interrupted: experiment \S+ keeps every finished run; continue with "dlm bench --resume \S+"/);
+  const listed = JSON.parse(cli(db, 'list', '--json').stdout) as { status: string; runCount: number }[];
+  assert.equal(listed[0]!.status, 'interrupted');
+  assert.ok(listed[0]!.runCount >= 1 && listed[0]!.runCount < 120);
+});

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { captureEnvironment } from '../env/environment.ts';
+import { projectRoot } from '../paths.ts';
 import { closeDatabase, prepareDatabaseFile } from './client.ts';
 import { countExperiments, createExperiment, finishExperiment, getExperimentBySlug, listRecentExperiments } from './experiments.ts';
 import { databasePathFromUrl } from './location.ts';
@@ -25,7 +26,8 @@ after(async () => {
 describe('database file', () => {
   test('is created, migrated once, in WAL mode, and re-migrating is a no-op', () => {
     const file = path.join(scratch, 'fresh.db');
-    assert.deepEqual(prepareDatabaseFile(file).length, 1);
+    const migrations = readdirSync(path.join(projectRoot(), 'prisma', 'migrations')).filter((d) => /^\d+_/.test(d));
+    assert.deepEqual(prepareDatabaseFile(file).length, migrations.length);
     assert.deepEqual(prepareDatabaseFile(file), []);
     const sqlite = new Database(file);
     assert.equal(sqlite.pragma('journal_mode', { simple: true }), 'wal');
@@ -108,5 +110,31 @@ describe('experiments and runs', () => {
     const slugs = new Set<string>();
     for (let i = 0; i < 20; i++) slugs.add((await createExperiment({ title: `t${i}`, kind: 'eval', config: {}, environment })).slug);
     assert.equal(slugs.size, 20);
+  });
+});
+
+describe('recording experiments (lib/harness/record.ts)', () => {
+  test('an experiment ends finished, failed when its body throws, and cancelled or interrupted when stopped', async () => {
+    const { ExperimentStopped, recordExperiment } = await import('../harness/record.ts');
+    const environment = captureEnvironment({ executionProvider: 'cpu', threads: 1 });
+    const input = { title: 'status', kind: 'sweep' as const, config: {}, environment };
+    const done = await recordExperiment(input, async () => 42);
+    assert.equal(done.value, 42);
+    const outcomes: string[] = [];
+    for (const [body, expected] of [
+      [() => Promise.reject(new Error('engine exploded')), 'failed'],
+      [() => Promise.reject(new ExperimentStopped('cancelled')), 'cancelled'],
+      [() => Promise.reject(new ExperimentStopped('interrupted')), 'interrupted'],
+    ] as const) {
+      let id = '';
+      await assert.rejects(recordExperiment(input, async (e) => ((id = e.id), body())));
+      const stored = (await listRecentExperiments(20)).find((e) => e.id === id);
+      assert.equal(stored?.status, expected);
+      assert.ok(stored?.finishedAt);
+      outcomes.push(expected);
+    }
+    const finished = (await listRecentExperiments(20)).find((e) => e.id === done.experiment.id);
+    assert.equal(finished?.status, 'finished');
+    assert.deepEqual(outcomes, ['failed', 'cancelled', 'interrupted']);
   });
 });

@@ -10,8 +10,7 @@ import argparse
 import json
 import os
 
-PLANNED_MINUTES = {"autoregressive": "55 (target: about 60)", "diffusion": "120 (the allowed maximum)"}
-LENGTHS = [8, 32, 64, 128, 256]
+LENGTHS = [8, 16, 32, 64, 128, 256]
 TASK_ORDER = ["copy", "reverse", "sort", "add", "code"]
 
 
@@ -59,6 +58,22 @@ def engine_eval_table(ee) -> str:
     return eval_table({"cells": cells}) + ("\n" + "\n".join(skipped) + "\n" if skipped else "")
 
 
+def engine_variant_tables(ee) -> str:
+    """Every extra decoding setting measured through the engines (diffusion: steps = L/4, threshold, blocks)."""
+    if ee is None or not ee.get("variants"):
+        return ""
+    out = []
+    default = "steps=L" if ee["engine"] == "diffusion" else "greedy"
+    for name, variant in ee["variants"].items():
+        if name == default:
+            continue
+        cells = [c for c in variant["cells"] if not c.get("skipped")]
+        nfe = ", ".join(f"L={c['length']}: {c['medianForwardPasses']}" for c in cells if c["task"] == "copy")
+        out.append(f"#### {name}: {variant['describe']}\n\n" + engine_eval_table({"cells": variant["cells"]})
+                   + (f"\nMedian NFE (forward passes) on copy: {nfe}.\n" if nfe else ""))
+    return "\n".join(out)
+
+
 def engine_eval_meta(ee) -> str:
     if ee is None:
         return ""
@@ -84,16 +99,55 @@ def session_text(session) -> str:
             f"{session['to_minutes']} min) with {session['threads']} thread(s): `{session['command']}`")
 
 
+def compute_chain(summary) -> list[dict]:
+    """The training runs that made these weights, oldest first (a run started from another model's weights
+    records that model's summary under "init")."""
+    chain, s = [], summary
+    while s:
+        chain.append(s)
+        s = (s.get("init") or {}).get("summary")
+    return chain[::-1]
+
+
+def total_compute(summary) -> dict:
+    if summary.get("total_compute"):
+        return summary["total_compute"]
+    return {"minutes": summary["minutes"], "tokens": summary["tokens_seen"]}
+
+
 def budget_lines(summaries) -> str:
     lines = []
     for kind in ("autoregressive", "diffusion"):
         s = summaries.get(kind)
-        actual = (f"ran {s['steps']:,} steps in {s['minutes']} min (stopped by {s['stopped_by']}; "
-                  f"{s['tokens_seen']:,} tokens)" if s else "not trained yet")
-        lines.append(f"- **{kind}**: planned {PLANNED_MINUTES[kind]} min of wall clock on the 2-core CPU; {actual}.")
-        for session in (s or {}).get("sessions", []):
-            lines.append(f"  - {session_text(session)}")
+        if not s:
+            lines.append(f"- **{kind}**: not trained yet.")
+            continue
+        total = total_compute(s)
+        lines.append(f"- **{kind}**: {total['minutes']} CPU-minutes of training in total ({total['tokens']:,} tokens), "
+                     f"in {len(compute_chain(s))} run(s):")
+        for run in compute_chain(s):
+            init = run.get("init")
+            start = (f"from `{init['model_dir']}` (pytorch_model.bin SHA-256 `{init['pytorch_model_sha256'][:16]}…`, "
+                     f"{init['kind']})" if init else "from random initialisation")
+            lines.append(f"  - {run['kind']}, {start}: {run['steps']:,} steps, {run['minutes']} min, "
+                         f"{run['tokens_seen']:,} tokens (stopped by {run['stopped_by']})")
+            for session in run.get("sessions", []):
+                lines.append(f"    - {session_text(session)}")
     return "\n".join(lines)
+
+
+def baseline_section(folder, kind) -> str:
+    """The from-scratch diffusion model kept beside the adapted one, so a reader sees what adaptation bought."""
+    scratch = os.path.join(os.path.dirname(os.path.abspath(folder)), "tiny-llama-diffusion-scratch")
+    if kind != "diffusion" or not os.path.isdir(scratch) or os.path.abspath(scratch) == os.path.abspath(folder):
+        return ""
+    ee, summary = read(scratch, "eval_engines.json"), read(scratch, "train_summary.json")
+    total = total_compute(summary) if summary else None
+    spent = f"{total['minutes']} CPU-minutes, {total['tokens']:,} tokens" if total else "see its card"
+    return (f"\n### Baseline: the same network trained from scratch (`tiny-llama-diffusion-scratch`)\n\n"
+            f"The previous bundled diffusion model, kept as the from-scratch baseline: random initialisation, "
+            f"aligned logits (LLaDA), the same objective without the shift, {spent}. Through the engines, "
+            f"steps = L (measured when it was bundled; its card has the details):\n\n" + engine_eval_table(ee))
 
 
 def card(folder, partners) -> str:
@@ -120,9 +174,34 @@ def card(folder, partners) -> str:
         if kind == "autoregressive" else
         "MDLM/LLaDA masked diffusion: sequence = prompt + answer + `<eos>` slack (every sequence of a batch "
         "is filled with `<eos>` up to the longest prompt+answer plus s, s uniform in 0..max(8, longest "
-        "answer)); t ~ U(0.001, 1) per example; each answer/slack token is replaced by `<mask>` with "
+        f"answer)); t ~ U({tc.get('t_min', 0.001):g}, 1) per example"
+        f"{', stratified across the batch (one stratum per example, MDLM)' if tc.get('stratified_t') else ''}; "
+        "each answer/slack token is replaced by `<mask>` with "
         "probability t, the prompt never; loss = sum over masked positions of CE / t, divided by the number "
-        "of answer+slack tokens (the `<eos>` slack is in the loss), averaged over the batch.")
+        "of answer+slack tokens (the `<eos>` slack is in the loss), averaged over the batch."
+        + (" Logits are **shifted** (Dream, DiffuLLaMA): the output at position i-1 predicts the token at "
+           "position i, so an AR model's next-token head keeps its meaning; `config.json` declares "
+           "`\"diffusion_logits\": \"shifted\"` and the engines, `dlm` and the recipe's decoder read it."
+           if cfg.get("diffusion_logits") == "shifted" else
+           " Logits are **aligned** (LLaDA): the output at position i predicts the token at position i "
+           "(`\"diffusion_logits\": \"aligned\"` in `config.json`)."))
+    adaptation = ""
+    init = (summary or {}).get("init")
+    if init and kind == "diffusion":
+        adaptation = (f"\n\n**Adapted from an AR model** (as Dream 7B from Qwen2.5 and DiffuLLaMA from LLaMA 2): "
+                      f"training started from `{init['model_dir']}`'s weights (pytorch_model.bin SHA-256 "
+                      f"`{init['pytorch_model_sha256']}`, {init['steps']:,} steps of its last run), with the causal "
+                      f"mask removed at once (no annealing) and a fresh optimiser. Its compute is counted below.")
+    elif init:
+        adaptation = (f"\n\n**Continued** from `{init['model_dir']}` (pytorch_model.bin SHA-256 "
+                      f"`{init['pytorch_model_sha256']}`) with a fresh optimiser; all runs are counted below.")
+    chains = [compute_chain(s) for s in summaries.values() if s]
+    adapted = any(len(c) > 1 and c[-1]["kind"] == "diffusion" and c[-2]["kind"] == "autoregressive" for c in chains)
+    pairing = ("same architecture, parameter count and tokenizer, and the diffusion model starts from the AR "
+               "model's trained weights (AR-to-diffusion adaptation); the attention mask, the objective and the "
+               "logits convention differ, and each card counts all the compute behind its weights" if adapted else
+               "same architecture, size, tokenizer, data and data order; only the attention mask and the "
+               "training objective differ")
     parity_text = "_Not checked yet: run `models/train/parity.py`._"
     if parity:
         js = ("; transformers.js `AutoModelForCausalLM` greedy generation from this folder equals the PyTorch "
@@ -155,10 +234,12 @@ def card(folder, partners) -> str:
             f"P(L) ~ 1/L). Above L = {tc['mix_knee']} the recipe keeps a record with probability "
             f"({tc['mix_knee']}/L)^{tc['mix_power']:g} (a hash of its task_id), so "
             f"{100 * summary['short_token_share']:.0f}% of the tokens are at L <= {tc['mix_knee']}, where the "
-            f"quality bars are: {summary['train_records']:,} records kept, "
+            f"quality bars are: {summary['train_records']:,} records kept"
+            f"{(' after task weights ' + tc['task_weights'] + ' (a weight w repeats a record floor(w) times plus once more with probability frac(w))') if tc.get('task_weights') else ''}, "
             f"{summary['epochs_started']} epoch(s) started. Batches hold up to {tc['token_budget']} "
-            f"prompt+answer tokens (at most {tc['max_batch']} records), bucketed by length; the AR and "
-            f"the diffusion model see the same records in the same order.")
+            f"prompt+answer tokens (at most {tc['max_batch']} records), bucketed by length; the order "
+            f"depends only on the seed and the records kept, so runs with the same data settings see the same "
+            f"records in the same order.")
     opt_text = ""
     if summary:
         opt_text = (f"AdamW (beta2 {tc['beta2']}, weight decay {tc['weight_decay']} on matrices), peak lr "
@@ -181,8 +262,7 @@ def card(folder, partners) -> str:
     return f"""# {model_id}
 
 A tiny character-level LLaMA-style model for the Diffusion Playground: {what}. It is one half of a
-matched pair with {other}: same architecture, size, tokenizer, data and data order; only the attention
-mask and the training objective differ. It solves the app's synthetic tasks (copy, reverse, sort, add,
+matched pair with {other}: {pairing}. It solves the app's synthetic tasks (copy, reverse, sort, add,
 code) and exists to compare the two decoding styles on equal terms, not to be a useful language model.
 
 ## Architecture
@@ -206,7 +286,7 @@ answer follows.
 
 ## Training
 
-Objective: {objective}
+Objective: {objective}{adaptation}
 
 Data: {data_text}
 
@@ -218,7 +298,8 @@ Command (resumes from `models/train/checkpoints/{model_id}/` if re-run):
 {command}
 ```
 
-Budget (CPU only, the 2-core machine; the two runs shared it while both were training):
+Compute (CPU only, the 2-core machine, one thread per run unless stated; a diffusion model adapted from the
+AR model counts the AR model's training too):
 
 {budget_lines(summaries)}
 
@@ -228,14 +309,14 @@ on {tc.get('monitor_n', '?')} items per cell).
 
 ## Evaluation
 
-Pass rates on held-out items at temperature 0, every task at answer lengths 8, 32, 64, 128 and 256,
-failures included.
+Pass rates on held-out items at temperature 0, every task at answer lengths 8 to 256, failures included.
 
 ### Through the ONNX engines
 
 {engine_eval_meta(engines_ev)}
 
 {engine_eval_table(engines_ev)}
+{engine_variant_tables(engines_ev)}{baseline_section(folder, kind)}
 ### In PyTorch (the recipe's evaluation)
 
 {ev_meta}

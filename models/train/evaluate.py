@@ -92,7 +92,7 @@ def evaluate(model, kind, records, batch_size=32):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model-dir", required=True)
-    ap.add_argument("--lengths", default="8,32,64,128,256")
+    ap.add_argument("--lengths", default="8,16,32,64,128,256")
     ap.add_argument("--n-short", type=int, default=50, help="items per task at lengths <= 64")
     ap.add_argument("--n-128", type=int, default=20)
     ap.add_argument("--n-256", type=int, default=10)

@@ -11,6 +11,7 @@ export default defineConfig({
   testDir: './e2e',
   workers: 1,
   timeout: 60_000,
+  outputDir: 'e2e/artifacts', // screenshots of every page, kept as artifacts (git-ignored)
   reporter: [['list'], ['json']],
   use: {
     baseURL: `http://127.0.0.1:${port}`,

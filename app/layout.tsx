@@ -15,6 +15,11 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           <a href="/" className="brand">
             Diffusion Playground
           </a>
+          <nav aria-label="Main">
+            <a href="/">Playground</a>
+            <a href="/experiments">Experiments</a>
+            <a href="/models">Models</a>
+          </nav>
           <span className="tagline">masked diffusion vs autoregressive, measured here</span>
         </header>
         <main>{children}</main>

@@ -1,9 +1,8 @@
-// Home: the models this installation can run (the same data as `dlm models`) and what is stored so far.
+// Home: the playground, and what is stored so far.
 import { countExperiments } from '@/lib/db/experiments.ts';
-import { discoverModels } from '@/lib/models/discover.ts';
-import { ModelTable } from './model-table.tsx';
+import { Playground } from './playground/playground.tsx';
 
-export const dynamic = 'force-dynamic'; // models and the database change while the server runs
+export const dynamic = 'force-dynamic'; // the database changes while the server runs
 
 async function storedExperiments(): Promise<{ count: number } | { error: string }> {
   try {
@@ -14,28 +13,22 @@ async function storedExperiments(): Promise<{ count: number } | { error: string 
 }
 
 export default async function HomePage() {
-  const [{ models, warnings }, stored] = await Promise.all([discoverModels(), storedExperiments()]);
+  const stored = await storedExperiments();
   return (
     <>
-      <h1>Models</h1>
+      <h1>Playground</h1>
       <p className="lead">
-        Model folders found under <code>models/</code> and <code>$DLM_MODELS_DIR</code>. Hashes identify the exact ONNX
-        file behind every stored result.
+        The same prompt through the bundled autoregressive model (KV cache) and the masked-diffusion model of the same size, measured on this
+        machine. Pick a task item to have the answer checked.
       </p>
-      <ModelTable models={models} />
-      {warnings.map((w) => (
-        <p key={w} className="problem">
-          {w}
-        </p>
-      ))}
-      <h2>Stored results</h2>
+      <Playground />
       {'error' in stored ? (
         <p className="error-box" data-testid="database-error">
           Database unavailable: {stored.error}
         </p>
       ) : (
-        <p data-testid="experiment-count">
-          {stored.count} experiment{stored.count === 1 ? '' : 's'} stored.
+        <p className="muted" data-testid="experiment-count">
+          {stored.count} experiment{stored.count === 1 ? '' : 's'} stored. <a href="/experiments">Experiments →</a>
         </p>
       )}
     </>

@@ -5,7 +5,8 @@ import { loadReport, shareUrl } from '../harness/report.ts';
 import { ExperimentStopped } from '../harness/record.ts';
 import { type SweepOutcome, type SweepProgress, resumeSweep, startSweep } from '../harness/sweep.ts';
 import { parseArgs, type ParsedArgs, UsageError } from './args.ts';
-import { aggregateRow, experimentHeader, summaryTable } from './experiment-report.ts';
+import { aggregateRow } from '../harness/export.ts';
+import { experimentHeader, summaryTable } from './experiment-report.ts';
 
 export const BENCH_HELP = `Usage: dlm bench (--spec FILE | --tasks T1,T2 --lengths 8,32 [flags]) [--json]
        dlm bench --resume ID

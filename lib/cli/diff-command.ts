@@ -2,7 +2,8 @@
 import type { Aggregate } from '../harness/aggregate.ts';
 import { loadReport } from '../harness/report.ts';
 import { parseArgs, UsageError } from './args.ts';
-import { aggregateRow, hardwareOf } from './experiment-report.ts';
+import { aggregateRow } from '../harness/export.ts';
+import { hardwareOf } from './experiment-report.ts';
 import { textTable } from './text-table.ts';
 
 export const DIFF_HELP = `Usage: dlm diff A B [--json]

@@ -1,7 +1,5 @@
-// How an experiment's statistics print and export: the summary table shared by bench, show and diff, and
-// the CSV/JSON forms of its runs and aggregates.
+// How an experiment's statistics print: the summary table and header shared by bench, show and diff.
 import type { Experiment } from '../db/experiments.ts';
-import type { Run } from '../db/runs.ts';
 import type { Aggregate } from '../harness/aggregate.ts';
 import { textTable } from './text-table.ts';
 
@@ -44,60 +42,3 @@ export function experimentHeader(e: Experiment, runCount: number): string {
   ].join('\n');
 }
 
-function csvCell(value: unknown): string {
-  const text = value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-export function toCsv(rows: readonly Record<string, unknown>[]): string {
-  if (rows.length === 0) return '';
-  const columns = Object.keys(rows[0]!);
-  return [columns.join(','), ...rows.map((r) => columns.map((c) => csvCell(r[c])).join(','))].join('\n') + '\n';
-}
-
-export const runRow = (r: Run) => ({
-  id: r.id,
-  engine: r.engine,
-  model: r.modelId,
-  modelSha256: r.modelSha256,
-  setting: r.setting,
-  task: r.taskId,
-  item: r.itemId,
-  sample: r.sample,
-  length: r.requestedLength,
-  latencyOnly: r.latencyOnly,
-  passed: r.passed,
-  error: r.error,
-  output: r.outputText,
-  generatedTokens: r.generatedTokens,
-  ttftMs: r.ttftMs,
-  totalMs: r.totalMs,
-  nfe: r.forwardPasses,
-  settings: r.settings,
-  timings: r.timings,
-  createdAt: r.createdAt.toISOString(),
-});
-
-export const aggregateRow = (a: Aggregate) => ({
-  length: a.length,
-  task: a.task,
-  engine: a.engine,
-  setting: a.setting,
-  latencyOnly: a.latencyOnly,
-  runs: a.runs,
-  passed: a.passed,
-  passRate: a.passRate,
-  passRateLow: a.passRateInterval?.low ?? null,
-  passRateHigh: a.passRateInterval?.high ?? null,
-  passAtK: a.passAtK,
-  latencyMedianMs: a.latencyMedianMs,
-  latencyP95Ms: a.latencyP95Ms,
-  latencyIqrMs: a.latencyIqrMs,
-  ttftMedianMs: a.ttftMedianMs,
-  tokensPerSecondMedian: a.tokensPerSecondMedian,
-  nfeMedian: a.nfeMedian,
-  speedupVersus: a.speedup?.versus ?? null,
-  speedupMedian: a.speedup?.median ?? null,
-  speedupLow: a.speedup?.interval.low ?? null,
-  speedupHigh: a.speedup?.interval.high ?? null,
-});

@@ -2,7 +2,7 @@
 import { writeFile } from 'node:fs/promises';
 import { loadReport } from '../harness/report.ts';
 import { parseArgs, UsageError } from './args.ts';
-import { aggregateRow, runRow, toCsv } from './experiment-report.ts';
+import { aggregateRow, runRow, toCsv } from '../harness/export.ts';
 
 export const EXPORT_HELP = `Usage: dlm export ID --format csv|json [--table runs|aggregates] [--out FILE]
 

@@ -1,7 +1,8 @@
 // `dlm show ID [--json]`: one experiment's header, settings and statistics (computed from its runs).
 import { loadReport, shareUrl } from '../harness/report.ts';
 import { parseArgs, UsageError } from './args.ts';
-import { aggregateRow, experimentHeader, summaryTable } from './experiment-report.ts';
+import { aggregateRow } from '../harness/export.ts';
+import { experimentHeader, summaryTable } from './experiment-report.ts';
 
 export const SHOW_HELP = `Usage: dlm show ID [--json]
 

@@ -112,3 +112,10 @@ export async function listExperiments(options: { limit?: number; kind?: Experime
   });
   return rows.map(({ _count, ...row }) => ({ ...fromRow(row), runCount: _count.runs }));
 }
+
+/** By id only: what every route that changes something uses, so a share slug never reaches them. */
+export async function getExperimentById(id: string): Promise<Experiment | null> {
+  const { prisma } = await getDatabase();
+  const row = await prisma.experiment.findUnique({ where: { id } });
+  return row ? fromRow(row) : null;
+}

@@ -1,8 +1,8 @@
 // What a result was measured on. Stored with every experiment so numbers can be compared and reproduced.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
+import path from 'node:path';
 import { projectRoot } from '../paths.ts';
 
 export interface EnvironmentInfo {
@@ -27,9 +27,9 @@ function git(args: string[]): string | undefined {
 }
 
 export function onnxruntimeVersion(): string {
+  // Read from the project's node_modules by path: module resolution differs inside the Next.js server bundle.
   try {
-    const require = createRequire(import.meta.url);
-    const manifest = require.resolve('onnxruntime-node/package.json', { paths: [projectRoot()] });
+    const manifest = path.join(projectRoot(), 'node_modules', 'onnxruntime-node', 'package.json');
     return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
   } catch {
     return 'not installed';

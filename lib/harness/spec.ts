@@ -5,19 +5,12 @@ import { REMASKING_POLICIES } from '../engines/settings.ts';
 import { EXECUTION_PROVIDERS, type DecodingSettings, type ExecutionProvider, type RemaskingPolicy } from '../engines/types.ts';
 import { TASK_NAMES } from '../tasks/registry.ts';
 import type { TaskName } from '../tasks/types.ts';
-import { UserError } from '../user-error.ts';
+import { FieldError } from './field-error.ts';
 import { BUNDLED_AR_MODEL_ID, BUNDLED_DIFFUSION_MODEL_ID } from './bundled-models.ts';
 import type { StepsSpec } from './steps.ts';
 
 /** A spec field that is wrong; `field` is its path, e.g. "diffusion[1].steps". */
-export class SpecError extends UserError {
-  constructor(
-    readonly field: string,
-    problem: string,
-  ) {
-    super(`${field}: ${problem}`);
-  }
-}
+export class SpecError extends FieldError {}
 
 export type EngineKind = 'autoregressive' | 'diffusion';
 

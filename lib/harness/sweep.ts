@@ -29,6 +29,7 @@ export interface SweepOptions {
   stopStatus?: 'cancelled' | 'interrupted'; // what an abort records (CLI Ctrl-C: interrupted; app Stop: cancelled)
   onProgress?: (progress: SweepProgress) => void;
   onExperiment?: (experiment: Experiment) => void; // as soon as it exists (the app shows its page at once)
+  acquire?: (modelId: string) => Promise<() => void>; // a decode slot per run (the app's serving queue)
 }
 
 export interface SweepOutcome {
@@ -107,12 +108,17 @@ async function runCells(experiment: Experiment, spec: ExperimentSpec, prepared: 
     const record = recordOf(prepared, cell);
     const settings = cellSettings(cell, spec, model, model.tokenizer.encode(record.prompt).length);
     const warmKey = `${cell.engine}|${cell.setting.label}|${cell.length}`;
-    if (!warmed.has(warmKey)) {
-      for (let i = 0; i < spec.warmup; i++) await engine.generate({ prompt: record.prompt, settings });
-      warmed.add(warmKey);
-    }
     const repeats: GenerationResult[] = [];
-    for (let r = 0; r < spec.repeats; r++) repeats.push(await engine.generate({ prompt: record.prompt, settings }, { signal: options.signal }));
+    const release = await options.acquire?.(model.info.id);
+    try {
+      if (!warmed.has(warmKey)) {
+        for (let i = 0; i < spec.warmup; i++) await engine.generate({ prompt: record.prompt, settings });
+        warmed.add(warmKey);
+      }
+      for (let r = 0; r < spec.repeats; r++) repeats.push(await engine.generate({ prompt: record.prompt, settings }, { signal: options.signal }));
+    } finally {
+      release?.();
+    }
     if (repeats.some((r) => r.stopReason === 'cancelled')) throw new ExperimentStopped(options.stopStatus ?? 'cancelled');
     // The stored output is the first repeat's (all are identical at temperature 0; with sampling the seed fixes it).
     const first = repeats[0]!;

@@ -1,21 +1,19 @@
-// Page object for `/`: the model list and the stored-results line.
+// Page object for `/models`: the model list.
 import type { Locator, Page } from '@playwright/test';
 
-export class HomePage {
+export class ModelsPage {
   readonly heading: Locator;
   readonly modelRows: Locator;
   readonly noModels: Locator;
-  readonly experimentCount: Locator;
 
   constructor(readonly page: Page) {
     this.heading = page.getByRole('heading', { level: 1 });
     this.modelRows = page.getByTestId('model-row');
     this.noModels = page.getByTestId('no-models');
-    this.experimentCount = page.getByTestId('experiment-count');
   }
 
   async goto(): Promise<void> {
-    await this.page.goto('/');
+    await this.page.goto('/models');
   }
 
   row(modelId: string): Locator {

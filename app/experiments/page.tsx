@@ -1,0 +1,19 @@
+// Experiments: start a sweep (the same spec as `dlm bench`) and browse every stored experiment.
+import { countExperiments } from '@/lib/db/experiments.ts';
+import { ExperimentsClient } from './experiments-client.tsx';
+
+export const dynamic = 'force-dynamic';
+
+export default async function ExperimentsPage() {
+  const count = await countExperiments();
+  return (
+    <>
+      <h1>Experiments</h1>
+      <p className="lead">
+        Sweeps over output length and decoding settings, with both engines on the same items. A sweep runs in the background in this server; the
+        CLI's <code>dlm bench</code> writes to the same history.
+      </p>
+      <ExperimentsClient empty={count === 0} />
+    </>
+  );
+}

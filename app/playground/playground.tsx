@@ -1,0 +1,421 @@
+'use client';
+// The playground: one prompt (or a task item with its expected answer) through both engines, streamed live.
+// The AR panel shows tokens as they come; the diffusion panel the canvas of masks filling in, each position
+// coloured by the confidence it was committed with, with a slider to replay the steps afterwards.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+
+type Engine = 'autoregressive' | 'diffusion';
+interface Committed {
+  position: number;
+  text: string;
+  confidence: number;
+}
+type Event =
+  | { type: 'meta'; prompt: string; task: string | null; expected: string | null; hardware: string; threads: number | null; models: Record<Engine, string> }
+  | { type: 'start'; engine: Engine; promptTokens: number; length: number }
+  | { type: 'token'; engine: 'autoregressive'; index: number; text: string; elapsedMs: number }
+  | { type: 'step'; engine: 'diffusion'; step: number; committed: Committed[]; elapsedMs: number }
+  | { type: 'done'; engine: Engine; text: string; stopReason: string; passed: boolean | null; timings: { ttftMs: number; totalMs: number; forwardPasses: number; tokensPerSecond: number; generatedTokens: number } }
+  | { type: 'summary'; speedup: number | null; experimentId: string | null }
+  | { type: 'error'; engine: Engine | null; message: string };
+
+interface Side {
+  length: number;
+  started: boolean;
+  tokens: string[]; // AR
+  steps: { committed: Committed[]; elapsedMs: number }[]; // diffusion
+  firstMs: number | null;
+  lastMs: number;
+  done: Extract<Event, { type: 'done' }> | null;
+  error: string | null;
+}
+
+const emptySide = (): Side => ({ length: 0, started: false, tokens: [], steps: [], firstMs: null, lastMs: 0, done: null, error: null });
+const TASKS = ['copy', 'reverse', 'sort', 'add', 'code'] as const;
+const REMASKING = ['low_confidence', 'margin', 'entropy', 'random'] as const;
+
+/** Confidence 0..1 → a colour from pale to strong (with the number in the tooltip, so colour is not the only cue). */
+function confidenceColour(c: number): string {
+  const clamped = Math.max(0, Math.min(1, c));
+  return `hsl(${Math.round(30 + clamped * 170)} 70% ${Math.round(88 - clamped * 38)}%)`;
+}
+
+function FieldMessage({ field, errors }: { field: string; errors: Record<string, string> }) {
+  return errors[field] ? (
+    <span className="field-error" role="alert" data-testid={`error-${field}`}>
+      {errors[field]}
+    </span>
+  ) : null;
+}
+
+export function Playground() {
+  const [mode, setMode] = useState<'item' | 'prompt'>('item');
+  const [prompt, setPrompt] = useState('copy: k3x9ab\n');
+  const [task, setTask] = useState<(typeof TASKS)[number]>('copy');
+  const [itemLength, setItemLength] = useState('8');
+  const [itemIndex, setItemIndex] = useState('0');
+  const [item, setItem] = useState<{ prompt: string; answer: string } | null>(null);
+  const [ar, setAr] = useState({ maxNewTokens: '', temperature: '0', topK: '0', topP: '1' });
+  const [df, setDf] = useState({ maxNewTokens: '', steps: '', blockLength: '', remasking: 'low_confidence', threshold: '', temperature: '0' });
+  const [seed, setSeed] = useState('0');
+  const [threads, setThreads] = useState('');
+  const [store, setStore] = useState(true);
+  const [running, setRunning] = useState(false);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [meta, setMeta] = useState<Extract<Event, { type: 'meta' }> | null>(null);
+  const [sides, setSides] = useState<Record<Engine, Side>>({ autoregressive: emptySide(), diffusion: emptySide() });
+  const [summary, setSummary] = useState<Extract<Event, { type: 'summary' }> | null>(null);
+  const [replay, setReplay] = useState<number | null>(null);
+  const [, setTick] = useState(0); // re-renders the live counters while a run streams
+  const abort = useRef<AbortController | null>(null);
+
+  useEffect(() => {
+    if (mode !== 'item') return;
+    const controller = new AbortController();
+    fetch(`/api/task-item?task=${task}&length=${encodeURIComponent(itemLength)}&index=${encodeURIComponent(itemIndex)}`, { signal: controller.signal })
+      .then(async (r) => {
+        const body = await r.json();
+        if (!r.ok) {
+          setItem(null);
+          setErrors((e) => ({ ...e, [`item.${body.field ?? 'length'}`]: body.error }));
+        } else {
+          setItem({ prompt: body.prompt, answer: body.answer });
+          setErrors((e) => Object.fromEntries(Object.entries(e).filter(([k]) => !k.startsWith('item.'))));
+        }
+      })
+      .catch(() => undefined);
+    return () => controller.abort();
+  }, [mode, task, itemLength, itemIndex]);
+
+  useEffect(() => {
+    if (!running) return;
+    const timer = setInterval(() => setTick((t) => t + 1), 100);
+    return () => clearInterval(timer);
+  }, [running]);
+
+  const apply = useCallback((event: Event) => {
+    if (event.type === 'meta') setMeta(event);
+    else if (event.type === 'summary') setSummary(event);
+    else if (event.type === 'error') {
+      if (event.engine) setSides((s) => ({ ...s, [event.engine!]: { ...s[event.engine!], error: event.message } }));
+      else setErrors((e) => ({ ...e, run: event.message }));
+    } else
+      setSides((s) => {
+        const side = { ...s[event.engine] };
+        if (event.type === 'start') Object.assign(side, { started: true, length: event.length });
+        else if (event.type === 'token') {
+          if (event.text !== '<eos>') side.tokens = [...side.tokens, event.text]; // the end shows as the verdict, not as text
+          side.firstMs ??= event.elapsedMs;
+          side.lastMs = event.elapsedMs;
+        } else if (event.type === 'step') {
+          side.steps = [...side.steps, { committed: event.committed, elapsedMs: event.elapsedMs }];
+          side.firstMs ??= event.elapsedMs;
+          side.lastMs = event.elapsedMs;
+        } else if (event.type === 'done') side.done = event;
+        return { ...s, [event.engine]: side };
+      });
+  }, []);
+
+  const num = (value: string) => (value.trim() === '' ? undefined : Number(value));
+  async function run() {
+    setErrors({});
+    setMeta(null);
+    setSummary(null);
+    setReplay(null);
+    setSides({ autoregressive: emptySide(), diffusion: emptySide() });
+    const body = {
+      ...(mode === 'item' ? { item: { task, length: num(itemLength), index: num(itemIndex) } } : { prompt: prompt.replace(/\\n/g, '\n') }),
+      autoregressive: { maxNewTokens: num(ar.maxNewTokens), temperature: num(ar.temperature), topK: num(ar.topK), topP: num(ar.topP) },
+      diffusion: { maxNewTokens: num(df.maxNewTokens), steps: df.steps.trim() === '' ? undefined : /^\d+$/.test(df.steps.trim()) ? Number(df.steps) : df.steps.trim(), blockLength: num(df.blockLength), remasking: df.remasking, threshold: num(df.threshold), temperature: num(df.temperature) },
+      seed: num(seed),
+      threads: num(threads),
+      store,
+    };
+    const controller = new AbortController();
+    abort.current = controller;
+    setRunning(true);
+    try {
+      const response = await fetch('/api/playground', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), signal: controller.signal });
+      if (!response.ok) {
+        const problem = await response.json().catch(() => ({ error: `HTTP ${response.status}` }));
+        const retry = response.headers.get('Retry-After');
+        setErrors({ [problem.field ?? 'run']: `${problem.error}${retry ? ` (retry after ${retry} s)` : ''}` });
+        return;
+      }
+      const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+      let buffer = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer += value;
+        const frames = buffer.split('\n\n');
+        buffer = frames.pop()!;
+        for (const frame of frames) if (frame.startsWith('data: ')) apply(JSON.parse(frame.slice(6)) as Event);
+      }
+    } catch (error) {
+      if ((error as Error).name !== 'AbortError') setErrors({ run: (error as Error).message });
+    } finally {
+      setRunning(false);
+      abort.current = null;
+    }
+  }
+
+  const stop = () => abort.current?.abort();
+  const fieldProps = (name: string) => ({ 'aria-invalid': errors[name] ? true : undefined, 'aria-describedby': errors[name] ? `error-${name}` : undefined });
+
+  return (
+    <div className="playground">
+      <form
+        className="card controls"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!running) void run();
+        }}
+        aria-label="Playground settings"
+      >
+        <fieldset className="source">
+          <legend>Input</legend>
+          <div className="segmented" role="radiogroup" aria-label="Input source">
+            <label>
+              <input type="radio" name="mode" checked={mode === 'item'} onChange={() => setMode('item')} /> Task item
+            </label>
+            <label>
+              <input type="radio" name="mode" checked={mode === 'prompt'} onChange={() => setMode('prompt')} /> Free prompt
+            </label>
+          </div>
+          {mode === 'item' ? (
+            <div className="row">
+              <label>
+                Task
+                <select value={task} onChange={(e) => setTask(e.target.value as (typeof TASKS)[number])} data-testid="item-task">
+                  {TASKS.map((t) => (
+                    <option key={t}>{t}</option>
+                  ))}
+                </select>
+              </label>
+              <label>
+                Length
+                <input inputMode="numeric" value={itemLength} onChange={(e) => setItemLength(e.target.value)} data-testid="item-length" {...fieldProps('item.length')} />
+                <FieldMessage field="item.length" errors={errors} />
+              </label>
+              <label>
+                Index
+                <input inputMode="numeric" value={itemIndex} onChange={(e) => setItemIndex(e.target.value)} data-testid="item-index" {...fieldProps('item.index')} />
+                <FieldMessage field="item.index" errors={errors} />
+              </label>
+              {item && (
+                <p className="item-preview">
+                  <span className="muted">prompt</span> <code data-testid="item-prompt">{JSON.stringify(item.prompt)}</code> <span className="muted">expected</span>{' '}
+                  <code data-testid="item-expected">{item.answer}</code>
+                </p>
+              )}
+            </div>
+          ) : (
+            <label className="wide">
+              Prompt (<code>\n</code> is a newline; task prompts end with one)
+              <textarea value={prompt} onChange={(e) => setPrompt(e.target.value)} rows={2} data-testid="prompt" {...fieldProps('prompt')} />
+              <FieldMessage field="prompt" errors={errors} />
+            </label>
+          )}
+        </fieldset>
+        <fieldset>
+          <legend>Autoregressive</legend>
+          <div className="row">
+            {(['maxNewTokens', 'temperature', 'topK', 'topP'] as const).map((k) => (
+              <label key={k}>
+                {{ maxNewTokens: 'Max tokens', temperature: 'Temperature', topK: 'Top-k', topP: 'Top-p' }[k]}
+                <input value={ar[k]} placeholder={k === 'maxNewTokens' ? 'auto' : undefined} onChange={(e) => setAr({ ...ar, [k]: e.target.value })} data-testid={`ar-${k}`} {...fieldProps(`autoregressive.${k}`)} />
+                <FieldMessage field={`autoregressive.${k}`} errors={errors} />
+              </label>
+            ))}
+          </div>
+          <FieldMessage field="autoregressive" errors={errors} />
+        </fieldset>
+        <fieldset>
+          <legend>Diffusion</legend>
+          <div className="row">
+            {(['maxNewTokens', 'steps', 'blockLength', 'threshold', 'temperature'] as const).map((k) => (
+              <label key={k}>
+                {{ maxNewTokens: 'Length', steps: 'Steps (N, L, L/4)', blockLength: 'Block', threshold: 'Threshold', temperature: 'Temperature' }[k]}
+                <input value={df[k]} placeholder={k === 'threshold' ? 'off' : k === 'temperature' ? undefined : 'auto'} onChange={(e) => setDf({ ...df, [k]: e.target.value })} data-testid={`df-${k}`} {...fieldProps(`diffusion.${k}`)} />
+                <FieldMessage field={`diffusion.${k}`} errors={errors} />
+              </label>
+            ))}
+            <label>
+              Remasking
+              <select value={df.remasking} onChange={(e) => setDf({ ...df, remasking: e.target.value })}>
+                {REMASKING.map((r) => (
+                  <option key={r}>{r}</option>
+                ))}
+              </select>
+            </label>
+          </div>
+          <FieldMessage field="diffusion" errors={errors} />
+        </fieldset>
+        <fieldset>
+          <legend>Both</legend>
+          <div className="row">
+            <label>
+              Seed
+              <input value={seed} onChange={(e) => setSeed(e.target.value)} {...fieldProps('seed')} />
+              <FieldMessage field="seed" errors={errors} />
+            </label>
+            <label>
+              Threads
+              <input value={threads} placeholder="default" onChange={(e) => setThreads(e.target.value)} data-testid="threads" {...fieldProps('threads')} />
+              <FieldMessage field="threads" errors={errors} />
+            </label>
+            <label className="check">
+              <input type="checkbox" checked={store} onChange={(e) => setStore(e.target.checked)} /> Save the pair to history
+            </label>
+          </div>
+        </fieldset>
+        <div className="actions">
+          <button type="submit" disabled={running} data-testid="run">
+            Run
+          </button>
+          <button type="button" onClick={stop} disabled={!running} data-testid="stop">
+            Stop
+          </button>
+          <FieldMessage field="run" errors={errors} />
+          <FieldMessage field="body" errors={errors} />
+        </div>
+      </form>
+      {meta && (
+        <p className="muted" data-testid="run-meta">
+          Measured on <strong>{meta.hardware}</strong> (threads {meta.threads ?? 'default'}); the engines run one after the other so neither slows the other. {meta.expected !== null && <>Expected: <code data-testid="expected">{meta.expected}</code></>}
+        </p>
+      )}
+      <div className="panels">
+        <ArPanel side={sides.autoregressive} model={meta?.models.autoregressive} />
+        <DiffusionPanel side={sides.diffusion} model={meta?.models.diffusion} replay={replay} setReplay={setReplay} />
+      </div>
+      {summary && (
+        <div className="card summary" data-testid="summary">
+          {summary.speedup !== null && (
+            <p>
+              Speedup (AR total ÷ diffusion total, CPU): <strong data-testid="speedup">{summary.speedup.toFixed(2)}×</strong> —{' '}
+              {summary.speedup >= 1 ? `diffusion ${summary.speedup.toFixed(2)}× faster` : `diffusion ${(1 / summary.speedup).toFixed(2)}× slower`}
+            </p>
+          )}
+          {summary.experimentId && (
+            <p>
+              Saved: <a href={`/experiments/${summary.experimentId}`}>experiment {summary.experimentId.slice(0, 8)}</a>
+            </p>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}
+
+function Verdict({ passed }: { passed: boolean | null | undefined }) {
+  if (passed === null || passed === undefined) return null;
+  return (
+    <span className={`verdict ${passed ? 'pass' : 'fail'}`} data-testid="verdict">
+      {passed ? '✓ pass' : '✗ fail'}
+    </span>
+  );
+}
+
+function Counters({ side }: { side: Side }) {
+  const t = side.done?.timings;
+  const nfe = t?.forwardPasses ?? (side.tokens.length || side.steps.length);
+  const tokens = t?.generatedTokens ?? side.tokens.length;
+  const elapsed = t?.totalMs ?? side.lastMs;
+  return (
+    <dl className="counters">
+      <div>
+        <dt>TTFT</dt>
+        <dd data-testid="ttft">{(t?.ttftMs ?? side.firstMs)?.toFixed(1) ?? '—'} ms</dd>
+      </div>
+      <div>
+        <dt>elapsed</dt>
+        <dd>{elapsed.toFixed(1)} ms</dd>
+      </div>
+      <div>
+        <dt>NFE</dt>
+        <dd data-testid="nfe">{nfe}</dd>
+      </div>
+      <div>
+        <dt>tok/s</dt>
+        <dd>{t ? t.tokensPerSecond.toFixed(0) : elapsed > 0 ? ((tokens / elapsed) * 1000).toFixed(0) : '—'}</dd>
+      </div>
+    </dl>
+  );
+}
+
+function ArPanel({ side, model }: { side: Side; model?: string }) {
+  return (
+    <section className="card panel" aria-label="Autoregressive output" data-testid="ar-panel">
+      <h2>
+        <span className="engine-mark ar" aria-hidden>
+          ●
+        </span>{' '}
+        Autoregressive {model && <span className="muted mono">{model}</span>} <Verdict passed={side.done?.passed} />
+      </h2>
+      <pre className="stream" data-testid="ar-output" aria-live="polite">
+        {side.tokens.join('')}
+        {side.started && !side.done && <span className="cursor">▍</span>}
+      </pre>
+      <Counters side={side} />
+      {side.error && <p className="error-box">{side.error}</p>}
+    </section>
+  );
+}
+
+function DiffusionPanel({ side, model, replay, setReplay }: { side: Side; model?: string; replay: number | null; setReplay: (n: number | null) => void }) {
+  // Steps can arrive faster than the screen refreshes (a few ms each on small canvases): show them one per
+  // frame so every intermediate canvas is seen. Display only; the timings are measured on the server.
+  const [live, setLive] = useState(0);
+  useEffect(() => {
+    if (side.steps.length === 0) return setLive(0);
+    if (live >= side.steps.length) return;
+    const frame = requestAnimationFrame(() => setLive((n) => n + 1));
+    return () => cancelAnimationFrame(frame);
+  }, [live, side.steps.length]);
+  const shown = replay ?? Math.min(live, side.steps.length);
+  const canvas = useMemo(() => {
+    const cells: (Committed | null)[] = new Array(side.length).fill(null);
+    side.steps.slice(0, shown).forEach((s) => s.committed.forEach((c) => (cells[c.position] = c)));
+    return cells;
+  }, [side.steps, side.length, shown]);
+  return (
+    <section className="card panel" aria-label="Diffusion output" data-testid="diffusion-panel">
+      <h2>
+        <span className="engine-mark df" aria-hidden>
+          ■
+        </span>{' '}
+        Diffusion {model && <span className="muted mono">{model}</span>} <Verdict passed={side.done?.passed} />
+      </h2>
+      <div className="canvas" data-testid="canvas" data-step={shown} aria-label={`canvas after step ${shown}`}>
+        {canvas.map((c, i) => (
+          <span
+            key={i}
+            className={c ? 'cell committed' : 'cell masked'}
+            style={c ? { background: confidenceColour(c.confidence) } : undefined}
+            title={c ? `position ${i}: ${JSON.stringify(c.text)}, confidence ${c.confidence.toFixed(3)}` : `position ${i}: masked`}
+          >
+            {c ? (c.text === '<eos>' ? '∎' : c.text === '\n' ? '⏎' : c.text) : '·'}
+          </span>
+        ))}
+      </div>
+      {side.done && side.steps.length > 0 && (
+        <label className="replay">
+          Replay step {shown} / {side.steps.length}
+          <input type="range" min={0} max={side.steps.length} value={shown} onChange={(e) => setReplay(Number(e.target.value))} data-testid="replay" />
+        </label>
+      )}
+      <p className="legend muted">
+        Colour = confidence when committed (pale: low, strong: high; hover for the number). ∎ = end of output.
+      </p>
+      {side.done && (
+        <pre className="stream" data-testid="diffusion-output">
+          {side.done.text}
+        </pre>
+      )}
+      <Counters side={side} />
+      {side.error && <p className="error-box">{side.error}</p>}
+    </section>
+  );
+}

@@ -1,0 +1,428 @@
+'use client';
+// One experiment, as a researcher would put it in a paper: latency and speedup against output length, pass
+// rates with their intervals, the quality–speed frontier and tokens per diffusion step; then the raw runs and
+// the environment. The experiment page and its read-only share page both render this (readOnly drops every
+// control that could change or start anything, and the overlay).
+import { useEffect, useMemo, useState } from 'react';
+import { Area, CartesianGrid, ComposedChart, ErrorBar, Legend, Line, ReferenceLine, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
+import type { Aggregate } from '@/lib/harness/aggregate.ts';
+import { ChartCard } from './chart-card.tsx';
+
+export interface ReportRun {
+  id: string;
+  engine: string;
+  modelId: string;
+  modelSha256: string;
+  taskId: string | null;
+  itemId: string | null;
+  setting: string | null;
+  sample: number;
+  requestedLength: number;
+  latencyOnly: boolean;
+  outputText: string;
+  generatedTokens: number;
+  ttftMs: number | null;
+  totalMs: number;
+  forwardPasses: number;
+  passed: boolean | null;
+  error: string | null;
+  prompt: string;
+}
+
+export interface ReportData {
+  experiment: {
+    id: string;
+    slug: string;
+    title: string;
+    kind: string;
+    status: string;
+    createdAt: string;
+    finishedAt: string | null;
+    config: unknown;
+    environment: { gitSha: string; gitDirty: boolean; node: string; onnxruntime: string; cpuModel: string; cpuCores: number; gpuModel: string | null; executionProvider: string; threads: number | null; os: string };
+  };
+  runs: ReportRun[];
+  aggregates: Aggregate[];
+}
+
+const AR_COLOUR = '#1c7ed6';
+const DIFFUSION_COLOURS = ['#e8590c', '#2f9e44', '#ae3ec9', '#f08c00', '#c2255c', '#0c8599'];
+const shortEngine = (e: string) => (e === 'autoregressive' ? 'AR' : 'diffusion');
+
+interface Series {
+  key: string; // unique label used as the data key
+  engine: string;
+  setting: string;
+  colour: string;
+  dash?: string; // dashed for diffusion and for the overlay, so engines differ without colour
+  shape: 'circle' | 'square' | 'triangle' | 'diamond';
+}
+
+function seriesOf(aggregates: Aggregate[], suffix = '', dashed = false): Series[] {
+  const seen = new Map<string, Series>();
+  let d = 0;
+  for (const a of aggregates) {
+    const key = `${shortEngine(a.engine)} ${a.setting}${suffix}`;
+    if (seen.has(key)) continue;
+    const ar = a.engine === 'autoregressive';
+    seen.set(key, {
+      key,
+      engine: a.engine,
+      setting: a.setting,
+      colour: ar ? AR_COLOUR : DIFFUSION_COLOURS[d++ % DIFFUSION_COLOURS.length]!,
+      dash: dashed ? '6 3' : ar ? undefined : '4 2',
+      shape: ar ? 'circle' : (['square', 'triangle', 'diamond'] as const)[(d - 1) % 3]!,
+    });
+  }
+  return [...seen.values()];
+}
+
+/** Rows per length, one column per series (plus "<key> err" for whiskers / intervals). */
+function wide(aggregates: Aggregate[], series: Series[], suffix: string, value: (a: Aggregate) => number | null, error?: (a: Aggregate) => [number, number] | null) {
+  const rows = new Map<number, Record<string, unknown>>();
+  for (const a of aggregates) {
+    const s = series.find((x) => x.key === `${shortEngine(a.engine)} ${a.setting}${suffix}`);
+    const v = value(a);
+    if (!s || v === null || !Number.isFinite(v)) continue;
+    const row = rows.get(a.length) ?? { length: a.length };
+    row[s.key] = v;
+    if (error) row[`${s.key} err`] = error(a);
+    rows.set(a.length, row);
+  }
+  return [...rows.values()].sort((x, y) => (x.length as number) - (y.length as number));
+}
+
+const merge = (a: Record<string, unknown>[], b: Record<string, unknown>[]) => {
+  const rows = new Map<number, Record<string, unknown>>();
+  for (const r of [...a, ...b]) rows.set(r.length as number, { ...(rows.get(r.length as number) ?? {}), ...r });
+  return [...rows.values()].sort((x, y) => (x.length as number) - (y.length as number));
+};
+
+function hardwareLabel(env: ReportData['experiment']['environment']): string {
+  return env.executionProvider === 'cpu' ? `CPU: ${env.cpuModel}, ${env.threads ?? 'default'} threads` : `GPU ${env.gpuModel ?? ''} (${env.executionProvider})`;
+}
+
+function Lines({ series, errorKey }: { series: Series[]; errorKey?: boolean }) {
+  return (
+    <>
+      {series.map((s) => (
+        <Line key={s.key} type="linear" dataKey={s.key} stroke={s.colour} strokeDasharray={s.dash} dot={{ r: 4 }} isAnimationActive={false} connectNulls>
+          {errorKey && <ErrorBar dataKey={`${s.key} err`} width={5} stroke={s.colour} direction="y" />}
+        </Line>
+      ))}
+    </>
+  );
+}
+
+export function ExperimentView({ report, readOnly, shareUrl }: { report: ReportData; readOnly: boolean; shareUrl: string }) {
+  const { experiment, aggregates, runs } = report;
+  const tasks = [...new Set(aggregates.map((a) => a.task))];
+  const [task, setTask] = useState(tasks[0] ?? '');
+  const [overlay, setOverlay] = useState<ReportData | null>(null);
+  const hardware = hardwareLabel(experiment.environment);
+  const cpu = experiment.environment.executionProvider === 'cpu';
+
+  const mine = aggregates.filter((a) => a.task === task);
+  const theirs = (overlay?.aggregates ?? []).filter((a) => a.task === task);
+  const series = seriesOf(mine);
+  const overlaySeries = seriesOf(theirs, ' (B)', true);
+  const all = [...series, ...overlaySeries];
+  const quality = (list: Aggregate[]) => list.filter((a) => !a.latencyOnly);
+
+  const latency = merge(
+    wide(mine, series, '', (a) => a.latencyMedianMs, (a) => [0, a.latencyP95Ms - a.latencyMedianMs]),
+    wide(theirs, overlaySeries, ' (B)', (a) => a.latencyMedianMs, (a) => [0, a.latencyP95Ms - a.latencyMedianMs]),
+  );
+  const speedupSeries = all.filter((s) => s.engine === 'diffusion');
+  const speedup = merge(
+    wide(mine, series, '', (a) => a.speedup?.median ?? null, (a) => (a.speedup ? [a.speedup.interval.low, a.speedup.interval.high] : null)),
+    wide(theirs, overlaySeries, ' (B)', (a) => a.speedup?.median ?? null, (a) => (a.speedup ? [a.speedup.interval.low, a.speedup.interval.high] : null)),
+  );
+  const passRate = merge(
+    wide(quality(mine), series, '', (a) => (a.passRate === null ? null : 100 * a.passRate), (a) => (a.passRateInterval && a.passRate !== null ? [100 * (a.passRate - a.passRateInterval.low), 100 * (a.passRateInterval.high - a.passRate)] : null)),
+    wide(quality(theirs), overlaySeries, ' (B)', (a) => (a.passRate === null ? null : 100 * a.passRate), (a) => (a.passRateInterval && a.passRate !== null ? [100 * (a.passRate - a.passRateInterval.low), 100 * (a.passRateInterval.high - a.passRate)] : null)),
+  );
+  const frontier = quality(mine)
+    .filter((a) => a.passRate !== null)
+    .map((a) => ({ series: `${shortEngine(a.engine)} ${a.setting}`, length: a.length, nfe: a.nfeMedian, latencyMs: a.latencyMedianMs, passRate: 100 * a.passRate! }));
+  const perStep = useMemo(() => {
+    const groups = new Map<string, number[]>();
+    for (const r of runs) {
+      if (r.engine !== 'diffusion' || r.taskId !== task || r.forwardPasses === 0) continue;
+      const key = `${r.setting ?? 'default'}|${r.requestedLength}`;
+      groups.set(key, [...(groups.get(key) ?? []), r.generatedTokens / r.forwardPasses]);
+    }
+    const rows = new Map<number, Record<string, unknown>>();
+    for (const [key, values] of groups) {
+      const [setting, length] = key.split('|');
+      const sorted = [...values].sort((a, b) => a - b);
+      const row = rows.get(Number(length)) ?? { length: Number(length) };
+      row[`diffusion ${setting}`] = sorted[Math.floor(sorted.length / 2)];
+      rows.set(Number(length), row);
+    }
+    return [...rows.values()].sort((a, b) => (a.length as number) - (b.length as number));
+  }, [runs, task]);
+
+  const xAxis = <XAxis dataKey="length" type="number" scale="log" domain={['dataMin', 'dataMax']} ticks={[...new Set(aggregates.map((a) => a.length))]} label={{ value: 'output length L (tokens)', position: 'insideBottom', offset: -4 }} />;
+  const note = `measured on ${hardware}`;
+
+  return (
+    <div className="report">
+      <header className="report-head">
+        <h1 data-testid="experiment-title">{experiment.title}</h1>
+        <p className="muted">
+          {experiment.kind} · <span className={`badge status-${experiment.status}`}>{experiment.status}</span> · {runs.length} runs · created {experiment.createdAt.slice(0, 19).replace('T', ' ')} ·{' '}
+          <strong>{cpu ? 'CPU' : 'GPU'}</strong>
+        </p>
+        <p className="share">
+          Share (read-only): <code data-testid="share-url">{shareUrl}</code>{' '}
+          <button type="button" className="link" onClick={() => void navigator.clipboard.writeText(shareUrl)} data-testid="copy-link">
+            Copy link
+          </button>
+        </p>
+        {cpu && (
+          <p className="note">
+            Measured on a CPU: a forward pass over many tokens is compute-bound there, so diffusion with steps = L does L full-canvas forwards and is
+            slower than AR with a KV cache; its advantage needs fewer steps than tokens (L/4, a threshold), caching, or hardware where a forward over
+            the whole canvas costs about as much as one over a single token.
+          </p>
+        )}
+      </header>
+      <div className="row chart-controls">
+        {tasks.length > 1 && (
+          <label>
+            Task
+            <select value={task} onChange={(e) => setTask(e.target.value)} data-testid="chart-task">
+              {tasks.map((t) => (
+                <option key={t}>{t}</option>
+              ))}
+            </select>
+          </label>
+        )}
+        {!readOnly && <OverlayPicker current={experiment.id} onPick={setOverlay} />}
+      </div>
+      <div className="charts">
+        <ChartCard id="latency" title={`Latency vs output length (${task}): median, whisker to p95`} note={note} data={latency}>
+          <ResponsiveContainer width="100%" height={280}>
+            <ComposedChart data={latency} margin={{ top: 8, right: 16, bottom: 20, left: 8 }}>
+              <CartesianGrid strokeDasharray="3 3" opacity={0.4} />
+              {xAxis}
+              <YAxis scale="log" domain={['auto', 'auto']} allowDataOverflow label={{ value: 'ms (log)', angle: -90, position: 'insideLeft' }} />
+              <Tooltip />
+              <Legend />
+              <Lines series={all} errorKey />
+            </ComposedChart>
+          </ResponsiveContainer>
+        </ChartCard>
+        <ChartCard id="speedup" title={`Speedup vs length (${task}): AR ÷ diffusion latency, paired by item, bootstrap 95% band`} note={note} data={speedup}>
+          <ResponsiveContainer width="100%" height={280}>
+            <ComposedChart data={speedup} margin={{ top: 8, right: 16, bottom: 20, left: 8 }}>
+              <CartesianGrid strokeDasharray="3 3" opacity={0.4} />
+              {xAxis}
+              <YAxis scale="log" domain={['auto', 'auto']} allowDataOverflow label={{ value: '× (log)', angle: -90, position: 'insideLeft' }} />
+              <Tooltip />
+              <Legend />
+              <ReferenceLine y={1} stroke="currentColor" strokeDasharray="2 2" label={{ value: '1× (equal)', position: 'right' }} />
+              {speedupSeries.map((s) => (
+                <Area key={`${s.key} band`} dataKey={`${s.key} err`} stroke="none" fill={s.colour} fillOpacity={0.15} isAnimationActive={false} legendType="none" connectNulls />
+              ))}
+              <Lines series={speedupSeries} />
+            </ComposedChart>
+          </ResponsiveContainer>
+        </ChartCard>
+        <ChartCard id="pass-rate" title={`Pass rate vs length (${task}), Wilson 95% intervals`} note={note} data={passRate}>
+          <ResponsiveContainer width="100%" height={280}>
+            <ComposedChart data={passRate} margin={{ top: 8, right: 16, bottom: 20, left: 8 }}>
+              <CartesianGrid strokeDasharray="3 3" opacity={0.4} />
+              {xAxis}
+              <YAxis domain={[0, 100]} label={{ value: 'pass %', angle: -90, position: 'insideLeft' }} />
+              <Tooltip />
+              <Legend />
+              <Lines series={all} errorKey />
+            </ComposedChart>
+          </ResponsiveContainer>
+        </ChartCard>
+        <ChartCard id="frontier" title={`Quality–speed frontier (${task}): pass rate vs NFE, one point per setting and length`} note={note} data={frontier}>
+          <ResponsiveContainer width="100%" height={280}>
+            <ScatterChart margin={{ top: 8, right: 16, bottom: 20, left: 8 }}>
+              <CartesianGrid strokeDasharray="3 3" opacity={0.4} />
+              <XAxis dataKey="nfe" type="number" scale="log" domain={['auto', 'auto']} name="NFE" label={{ value: 'forward passes (NFE, log)', position: 'insideBottom', offset: -4 }} />
+              <YAxis dataKey="passRate" type="number" domain={[0, 100]} name="pass %" label={{ value: 'pass %', angle: -90, position: 'insideLeft' }} />
+              <Tooltip cursor={{ strokeDasharray: '3 3' }} />
+              <Legend />
+              {series.map((s) => (
+                <Scatter key={s.key} name={s.key} data={frontier.filter((p) => p.series === s.key)} fill={s.colour} shape={s.shape} isAnimationActive={false} />
+              ))}
+            </ScatterChart>
+          </ResponsiveContainer>
+        </ChartCard>
+        <ChartCard id="tokens-per-step" title={`Tokens committed per diffusion step (${task}), median over runs`} note="generated tokens ÷ forward passes" data={perStep}>
+          <ResponsiveContainer width="100%" height={280}>
+            <ComposedChart data={perStep} margin={{ top: 8, right: 16, bottom: 20, left: 8 }}>
+              <CartesianGrid strokeDasharray="3 3" opacity={0.4} />
+              {xAxis}
+              <YAxis label={{ value: 'tokens / step', angle: -90, position: 'insideLeft' }} />
+              <Tooltip />
+              <Legend />
+              <Lines series={series.filter((s) => s.engine === 'diffusion')} />
+            </ComposedChart>
+          </ResponsiveContainer>
+        </ChartCard>
+      </div>
+      <RunsTable runs={runs} />
+      <EnvironmentPanel report={report} hardware={hardware} />
+    </div>
+  );
+}
+
+function OverlayPicker({ current, onPick }: { current: string; onPick: (report: ReportData | null) => void }) {
+  const [options, setOptions] = useState<{ id: string; title: string; createdAt: string }[]>([]);
+  const [chosen, setChosen] = useState('');
+  useEffect(() => {
+    fetch('/api/experiments?pageSize=100', { cache: 'no-store' })
+      .then((r) => r.json())
+      .then((body: { rows?: { id: string; title: string; createdAt: string; kind: string }[] }) => setOptions((body.rows ?? []).filter((r) => r.id !== current && r.kind === 'sweep')))
+      .catch(() => undefined);
+  }, [current]);
+  useEffect(() => {
+    if (!chosen) return onPick(null);
+    fetch(`/api/experiments/${chosen}`, { cache: 'no-store' })
+      .then((r) => r.json())
+      .then((body) => onPick(body as ReportData))
+      .catch(() => onPick(null));
+  }, [chosen, onPick]);
+  return (
+    <label>
+      Overlay another experiment (dashed, “(B)”)
+      <select value={chosen} onChange={(e) => setChosen(e.target.value)} data-testid="overlay">
+        <option value="">none</option>
+        {options.map((o) => (
+          <option key={o.id} value={o.id}>
+            {o.title} ({o.createdAt.slice(0, 16).replace('T', ' ')})
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+const PAGE = 25;
+
+function RunsTable({ runs }: { runs: ReportRun[] }) {
+  const [engine, setEngine] = useState('');
+  const [outcome, setOutcome] = useState('');
+  const [search, setSearch] = useState('');
+  const [page, setPage] = useState(0);
+  const shown = runs.filter(
+    (r) =>
+      (!engine || r.engine === engine) &&
+      (!outcome || (outcome === 'pass' ? r.passed === true : outcome === 'fail' ? r.passed === false : r.latencyOnly)) &&
+      (!search || `${r.itemId} ${r.setting} ${r.outputText}`.toLowerCase().includes(search.toLowerCase())),
+  );
+  const pages = Math.max(1, Math.ceil(shown.length / PAGE));
+  const at = Math.min(page, pages - 1);
+  return (
+    <section className="card" aria-label="Runs">
+      <h2>Runs</h2>
+      <div className="row filters">
+        <label>
+          Engine
+          <select value={engine} onChange={(e) => (setEngine(e.target.value), setPage(0))}>
+            <option value="">both</option>
+            <option value="autoregressive">AR</option>
+            <option value="diffusion">diffusion</option>
+          </select>
+        </label>
+        <label>
+          Result
+          <select value={outcome} onChange={(e) => (setOutcome(e.target.value), setPage(0))}>
+            <option value="">any</option>
+            <option value="pass">pass</option>
+            <option value="fail">fail</option>
+            <option value="latency">latency-only</option>
+          </select>
+        </label>
+        <label>
+          Search (item, setting, output)
+          <input value={search} onChange={(e) => (setSearch(e.target.value), setPage(0))} />
+        </label>
+      </div>
+      <div className="table-wrap">
+        <table data-testid="runs-table">
+          <thead>
+            <tr>
+              <th>engine</th>
+              <th>setting</th>
+              <th>item</th>
+              <th>L</th>
+              <th>output</th>
+              <th>pass</th>
+              <th className="num">ttft ms</th>
+              <th className="num">total ms</th>
+              <th className="num">NFE</th>
+            </tr>
+          </thead>
+          <tbody>
+            {shown.slice(at * PAGE, (at + 1) * PAGE).map((r) => (
+              <tr key={r.id} data-testid="run-row">
+                <td>{shortEngine(r.engine)}</td>
+                <td>{r.setting ?? '—'}</td>
+                <td className="mono">{r.itemId ?? '—'}</td>
+                <td className="num">{r.requestedLength}</td>
+                <td className="mono output" title={r.error ?? undefined}>
+                  {r.outputText}
+                </td>
+                <td>{r.latencyOnly ? 'latency-only' : r.passed === null ? '—' : r.passed ? '✓' : '✗'}</td>
+                <td className="num">{r.ttftMs?.toFixed(1) ?? '—'}</td>
+                <td className="num">{r.totalMs.toFixed(1)}</td>
+                <td className="num">{r.forwardPasses}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <nav className="pager" aria-label="Run pages">
+        <button type="button" disabled={at === 0} onClick={() => setPage(at - 1)}>
+          ← Previous
+        </button>
+        <span>
+          page {at + 1} of {pages} ({shown.length} runs)
+        </span>
+        <button type="button" disabled={at >= pages - 1} onClick={() => setPage(at + 1)}>
+          Next →
+        </button>
+      </nav>
+    </section>
+  );
+}
+
+function EnvironmentPanel({ report, hardware }: { report: ReportData; hardware: string }) {
+  const env = report.experiment.environment;
+  const models = [...new Map(report.runs.map((r) => [r.modelId, r.modelSha256])).entries()];
+  const rows: [string, string][] = [
+    ['hardware', hardware],
+    ['CPU', `${env.cpuModel} (${env.cpuCores} logical cores)`],
+    ['GPU', env.gpuModel ?? 'none used'],
+    ['execution provider', env.executionProvider],
+    ['threads', String(env.threads ?? 'onnxruntime default')],
+    ['OS', env.os],
+    ['Node.js / onnxruntime-node', `${env.node} / ${env.onnxruntime}`],
+    ['git', `${env.gitSha}${env.gitDirty ? ' (uncommitted changes)' : ''}`],
+    ...models.map(([id, sha]) => [`model ${id}`, sha] as [string, string]),
+  ];
+  return (
+    <section className="card" aria-label="Environment" data-testid="environment">
+      <h2>Environment</h2>
+      <table>
+        <tbody>
+          {rows.map(([k, v]) => (
+            <tr key={k}>
+              <th>{k}</th>
+              <td className="mono">{v}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}

@@ -1,0 +1,52 @@
+// Page objects for `/experiments` (form, progress, history) and an experiment's report page.
+import type { Locator, Page } from '@playwright/test';
+
+export class ExperimentsPage {
+  readonly title: Locator;
+  readonly lengths: Locator;
+  readonly items: Locator;
+  readonly steps: Locator;
+  readonly threshold: Locator;
+  readonly start: Locator;
+  readonly progress: Locator;
+  readonly openResults: Locator;
+  readonly historyRows: Locator;
+
+  constructor(readonly page: Page) {
+    this.title = page.getByTestId('sweep-title');
+    this.lengths = page.getByTestId('sweep-lengths');
+    this.items = page.getByTestId('sweep-items');
+    this.steps = page.getByTestId('sweep-steps');
+    this.threshold = page.getByTestId('sweep-threshold');
+    this.start = page.getByTestId('start-sweep');
+    this.progress = page.getByTestId('sweep-progress');
+    this.openResults = page.getByTestId('open-experiment');
+    this.historyRows = page.getByTestId('history-row');
+  }
+
+  async goto(): Promise<void> {
+    await this.page.goto('/experiments');
+  }
+
+  fieldError(field: string): Locator {
+    return this.page.getByTestId(`error-${field}`);
+  }
+}
+
+export class ReportPage {
+  readonly title: Locator;
+  readonly shareUrl: Locator;
+  readonly runRows: Locator;
+  readonly environment: Locator;
+
+  constructor(readonly page: Page) {
+    this.title = page.getByTestId('experiment-title');
+    this.shareUrl = page.getByTestId('share-url');
+    this.runRows = page.getByTestId('run-row');
+    this.environment = page.getByTestId('environment');
+  }
+
+  chart(id: string): Locator {
+    return this.page.getByTestId(`chart-${id}`);
+  }
+}

@@ -1,0 +1,69 @@
+// Sweeps started from the dashboard run as background jobs in the server process (never inside the request
+// that started them), one at a time, with live progress and a cancel that stops them between runs.
+import type { Experiment } from '../db/experiments.ts';
+import { UserError } from '../user-error.ts';
+import { decodeQueue } from './decode-queue.ts';
+import { parseSpec } from './spec.ts';
+import { startSweep, type SweepProgress } from './sweep.ts';
+
+interface Job {
+  experimentId: string;
+  controller: AbortController;
+  progress: SweepProgress | null;
+  state: 'running' | 'finished' | 'failed' | 'cancelled';
+  error: string | null;
+}
+
+const jobs = new Map<string, Job>();
+
+export class SweepBusyError extends UserError {
+  constructor(readonly runningId: string) {
+    super(`a sweep is already running (${runningId}); wait for it or cancel it`);
+  }
+}
+
+/** Validates the spec (a FieldError names the bad field), starts the job and returns its experiment id. */
+export async function startSweepJob(raw: unknown): Promise<string> {
+  parseSpec(raw); // the whole spec is checked before anything starts
+  const running = [...jobs.values()].find((j) => j.state === 'running');
+  if (running) throw new SweepBusyError(running.experimentId);
+  const controller = new AbortController();
+  return new Promise<string>((resolve, reject) => {
+    let job: Job | undefined;
+    startSweep(raw, {
+      signal: controller.signal,
+      stopStatus: 'cancelled',
+      acquire: (modelId) => decodeQueue.acquire(modelId, controller.signal),
+      onExperiment: (experiment: Experiment) => {
+        job = { experimentId: experiment.id, controller, progress: null, state: 'running', error: null };
+        jobs.set(experiment.id, job);
+        resolve(experiment.id);
+      },
+      onProgress: (progress) => {
+        if (job) job.progress = progress;
+      },
+    }).then(
+      () => job && (job.state = 'finished'),
+      (error: Error) => {
+        if (!job) return reject(error); // failed before the experiment existed (e.g. a model that cannot load)
+        job.state = controller.signal.aborted ? 'cancelled' : 'failed';
+        job.error = controller.signal.aborted ? null : error.message.split('\n')[0]!;
+      },
+    );
+  });
+}
+
+export function sweepJob(experimentId: string): Omit<Job, 'controller'> | null {
+  const job = jobs.get(experimentId);
+  if (!job) return null;
+  const { controller: _controller, ...rest } = job;
+  return rest;
+}
+
+/** Stops a running job between runs; false when there is no such running job in this server. */
+export function cancelSweepJob(experimentId: string): boolean {
+  const job = jobs.get(experimentId);
+  if (!job || job.state !== 'running') return false;
+  job.controller.abort();
+  return true;
+}

@@ -148,7 +148,13 @@ async function latencyAt(length: number): Promise<LatencyRow[]> {
     ['diffusion steps=L', diffusion, { maxNewTokens: length, steps: length }],
     ['diffusion steps=L/4', diffusion, { maxNewTokens: length, steps: length / 4 }],
     ['diffusion threshold=0.9', diffusion, { maxNewTokens: length, threshold: 0.9 }],
+    ['diffusion factor=1', diffusion, { maxNewTokens: length, factor: 1 }],
   ];
+  // Block-wise decoding with and without Fast-dLLM's KV cache, threshold 0.9: the cache's effect alone.
+  const block = Math.min(32, length);
+  for (const cache of ['none', 'prefix', 'dual'] as const) {
+    settings.push([`diffusion block=${block} thr=0.9 cache=${cache}`, diffusion, { maxNewTokens: length, blockLength: block, threshold: 0.9, cache }]);
+  }
   const rows: LatencyRow[] = [];
   for (const [name, model, s] of settings) {
     const engine = createEngine(model);
@@ -209,10 +215,10 @@ for (const v of versusTransformers) console.log(`  ${String(v.newTokens).padStar
 console.log(`\nEngine overhead: engine wall time ÷ bare session.run loop on identical inputs, ${label}, median of ${overheadPairs} interleaved pairs (target ≤ 1.15)`);
 for (const o of overhead) console.log(`  ${o.engine.padEnd(14)} ${'newTokens' in o ? `${o.newTokens} tokens` : `L=${o.length}`}: ${o.ratio.toFixed(3)}`);
 console.log(`\nDiffusion vs AR latency per output length (copy task), ${label}, medians over items`);
-console.log('  length  setting                    pass   median ms   ttft ms    NFE   tok/s   speedup vs AR');
+console.log('  length  setting                                   pass   median ms   ttft ms    NFE   tok/s   speedup vs AR');
 for (const r of latency) {
   console.log(
-    `  ${String(r.length).padStart(6)}  ${r.setting.padEnd(25)} ${pct(r.passRate)} ${r.medianTotalMs.toFixed(1).padStart(11)} ${r.medianTtftMs.toFixed(1).padStart(9)} ${String(r.medianForwardPasses).padStart(6)} ${r.medianTokensPerSecond.toFixed(0).padStart(7)}   ${r.speedupVsAr!.toFixed(2)}×`,
+    `  ${String(r.length).padStart(6)}  ${r.setting.padEnd(40)} ${pct(r.passRate)} ${r.medianTotalMs.toFixed(1).padStart(11)} ${r.medianTtftMs.toFixed(1).padStart(9)} ${String(r.medianForwardPasses).padStart(6)} ${r.medianTokensPerSecond.toFixed(0).padStart(7)}   ${r.speedupVsAr!.toFixed(2)}×`,
   );
 }
 console.log(`\nWhat limits them (${label}): one diffusion forward covers prompt + L tokens, one AR decode forward one token`);

@@ -22,11 +22,11 @@ Spec (JSON; only "tasks" and "lengths" are required):
    "samplesPerItem":1,"seed":0,"executionProvider":"cpu","threads":2,"warmup":1,"repeats":1,
    "latencyOnlyLengths":[256]}
   A grid is an object whose fields are a value or a list (cartesian product), or a list of such objects.
-  Diffusion fields: steps (N, "L", "L/4"), blockLength, remasking, threshold, temperature, topK, topP;
+  Diffusion fields: steps (N, "L", "L/4"), blockLength, remasking, threshold, factor, temperature, topK, topP;
   AR fields: temperature, topK, topP. Latency-only lengths time exact-length outputs (AR minNewTokens = L,
   diffusion never commits <eos> before L) and never count for pass rates.
 Flags (instead of --spec):
-  --title T  --tasks LIST  --lengths LIST  --items N  --steps LIST (e.g. L,L/4)  --threshold X
+  --title T  --tasks LIST  --lengths LIST  --items N  --steps LIST (e.g. L,L/4)  --threshold LIST  --factor LIST
   --samples N  --seed S  --threads N  --ep cpu|cuda|webgpu  --warmup N  --repeats N  --latency-only`;
 
 function specFromFlags(args: ParsedArgs): Record<string, unknown> {
@@ -50,6 +50,8 @@ function specFromFlags(args: ParsedArgs): Record<string, unknown> {
   if (steps) diffusion.push({ steps });
   const threshold = numbers('threshold');
   if (threshold) diffusion.push({ threshold });
+  const factor = numbers('factor');
+  if (factor) diffusion.push({ factor });
   if (diffusion.length > 0) spec.diffusion = diffusion;
   return spec;
 }
@@ -77,7 +79,7 @@ function progressBar() {
 
 export async function benchCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, {
-    values: ['spec', 'resume', 'title', 'tasks', 'lengths', 'items', 'steps', 'threshold', 'samples', 'seed', 'threads', 'ep', 'warmup', 'repeats'],
+    values: ['spec', 'resume', 'title', 'tasks', 'lengths', 'items', 'steps', 'threshold', 'factor', 'samples', 'seed', 'threads', 'ep', 'warmup', 'repeats'],
     switches: ['json', 'help', 'latency-only'],
   });
   if (args.switches.has('help')) {

@@ -5,7 +5,7 @@ import { intFlag, numberFlag, type ParsedArgs, UsageError } from './args.ts';
 
 export { resolveSteps } from '../harness/steps.ts';
 
-export const DECODING_VALUE_FLAGS = ['max-tokens', 'min-tokens', 'steps', 'block', 'remasking', 'threshold', 'temperature', 'top-k', 'top-p', 'seed'] as const;
+export const DECODING_VALUE_FLAGS = ['max-tokens', 'min-tokens', 'steps', 'block', 'remasking', 'threshold', 'factor', 'cache', 'temperature', 'top-k', 'top-p', 'seed'] as const;
 export const SESSION_VALUE_FLAGS = ['ep', 'threads', 'graph-opt'] as const;
 
 export const DECODING_HELP = `Decoding:
@@ -15,6 +15,8 @@ export const DECODING_HELP = `Decoding:
   --block B          diffusion semi-autoregressive block length (default = output length)
   --remasking P      low_confidence (default) | random | margin | entropy
   --threshold X      diffusion: commit every token with confidence > X each step (Fast-dLLM)
+  --factor F         diffusion: Fast-dLLM's factor rule, the top n while (n + 1)(1 − c_n) < F each step
+  --cache MODE       diffusion KV cache: none (default) | prefix | dual (Fast-dLLM; refreshed once per block)
   --temperature T    0 = greedy (default)
   --top-k K, --top-p P   AR sampling filters
   --seed N           seed for every random choice (default 0)
@@ -47,6 +49,8 @@ export function readDecodingSettings(args: ParsedArgs): Partial<DecodingSettings
   set('blockLength', intFlag(args, 'block', undefined, 1));
   set('remasking', args.values.get('remasking') as RemaskingPolicy | undefined); // validated by the engine
   set('threshold', numberFlag(args, 'threshold', undefined));
+  set('factor', numberFlag(args, 'factor', undefined));
+  set('cache', args.values.get('cache') as DecodingSettings['cache'] | undefined); // validated by the engine
   set('temperature', numberFlag(args, 'temperature', undefined));
   set('topK', intFlag(args, 'top-k', undefined, 0));
   set('topP', numberFlag(args, 'top-p', undefined));

@@ -11,6 +11,7 @@ export interface LoadedModel {
   config: DecoderConfig;
   tokenizer: TextTokenizer;
   session: ort.InferenceSession;
+  cachedSession: ort.InferenceSession | null; // diffusion with onnx/model_cached.onnx: block KV caching
   sessionSettings: SessionSettings; // recorded with every result
 }
 
@@ -29,6 +30,7 @@ export async function loadModel(model: string | ModelInfo, sessionSettings: Sess
       config: readDecoderConfig(info.dir),
       tokenizer: createTokenizer(info.dir),
       session: await createSession(info.onnxFile!, sessionSettings),
+      cachedSession: info.cachedOnnxFile ? await createSession(info.cachedOnnxFile, sessionSettings) : null,
       sessionSettings,
     }))();
     entry.catch(() => loaded.delete(key));
@@ -40,10 +42,16 @@ export async function loadModel(model: string | ModelInfo, sessionSettings: Sess
 export async function disposeModel(model: LoadedModel): Promise<void> {
   loaded.delete(cacheKey(model.info.dir, model.sessionSettings));
   await disposeSession(model.session);
+  if (model.cachedSession) await disposeSession(model.cachedSession);
 }
 
 export async function disposeAllModels(): Promise<void> {
   const all = [...loaded.values()];
   loaded.clear();
-  await Promise.all(all.map(async (m) => disposeSession((await m).session).catch(() => undefined)));
+  await Promise.all(
+    all.map(async (entry) => {
+      const m = await entry;
+      await Promise.all([m.session, m.cachedSession].map((s) => (s ? disposeSession(s).catch(() => undefined) : undefined)));
+    }),
+  );
 }

@@ -1,5 +1,5 @@
 // Fills in decoding defaults and rejects settings that cannot work, with one clear message each.
-import { type DecodingSettings, type RemaskingPolicy, SettingsError } from './types.ts';
+import { CACHE_MODES, type DecodingSettings, type RemaskingPolicy, SettingsError } from './types.ts';
 
 export const REMASKING_POLICIES: readonly RemaskingPolicy[] = ['low_confidence', 'random', 'margin', 'entropy'];
 
@@ -39,6 +39,8 @@ export function resolveSettings(
     blockLength: given.blockLength ?? maxNewTokens,
     remasking: given.remasking ?? 'low_confidence',
     threshold: given.threshold ?? null,
+    factor: given.factor ?? null,
+    cache: given.cache ?? 'none',
   };
   check(Number.isFinite(settings.temperature) && settings.temperature >= 0, `temperature must be ≥ 0, got ${settings.temperature}`);
   check(isInt(settings.seed) && settings.seed >= 0 && settings.seed <= 0xffffffff, `seed must be an integer in [0, 2^32), got ${settings.seed}`);
@@ -60,5 +62,11 @@ export function resolveSettings(
   const blocks = maxNewTokens / blockLength;
   check(steps % blocks === 0, `steps (${steps}) must be a multiple of the number of blocks (${blocks}) so every block gets the same steps`);
   if (threshold !== null) check(threshold > 0 && threshold < 1, `threshold must be in (0, 1), got ${threshold}`);
+  check((CACHE_MODES as readonly string[]).includes(settings.cache), `unknown cache mode "${settings.cache}" (expected one of ${CACHE_MODES.join(', ')})`);
+  const { factor } = settings;
+  if (factor !== null) {
+    check(Number.isFinite(factor) && factor > 0, `factor must be a number > 0, got ${factor}`);
+    check(threshold === null, 'give either a threshold or a factor, not both');
+  }
   return settings;
 }

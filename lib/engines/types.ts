@@ -15,6 +15,11 @@ export interface SessionSettings {
 
 export type RemaskingPolicy = 'low_confidence' | 'random' | 'margin' | 'entropy';
 
+/** Diffusion KV caching (Fast-dLLM): none; prefix = the prompt and finished blocks' keys/values, refreshed
+ * once per block; dual = also the masked suffix's, so a step runs the current block only. */
+export const CACHE_MODES = ['none', 'prefix', 'dual'] as const;
+export type CacheMode = (typeof CACHE_MODES)[number];
+
 /** Every decoding setting either engine understands; each engine reads the ones that apply to it. */
 export interface DecodingSettings {
   maxNewTokens: number; // AR: most tokens to generate; diffusion: canvas length L
@@ -27,6 +32,8 @@ export interface DecodingSettings {
   blockLength: number; // diffusion: semi-autoregressive block size; = maxNewTokens for one block
   remasking: RemaskingPolicy; // diffusion: how committed positions are chosen each step
   threshold: number | null; // diffusion: commit every masked token above this confidence (Fast-dLLM); null = fixed steps
+  factor: number | null; // diffusion: Fast-dLLM's factor rule, commit the top n while (n + 1)(1 − c_n) < factor; null = off
+  cache: CacheMode; // diffusion: block-wise KV caching (approximate: cached keys/values go stale within a block)
 }
 
 export interface GenerationRequest {

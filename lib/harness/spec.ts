@@ -44,7 +44,7 @@ type Json = Record<string, unknown>;
 
 const FIELDS = ['title', 'models', 'tasks', 'lengths', 'itemsPerLength', 'autoregressive', 'diffusion', 'samplesPerItem', 'seed', 'executionProvider', 'threads', 'warmup', 'repeats', 'latencyOnly', 'latencyOnlyLengths'];
 const AR_FIELDS = ['temperature', 'topK', 'topP'] as const;
-const DIFFUSION_FIELDS = ['steps', 'blockLength', 'remasking', 'threshold', 'temperature', 'topK', 'topP'] as const;
+const DIFFUSION_FIELDS = ['steps', 'blockLength', 'remasking', 'threshold', 'factor', 'temperature', 'topK', 'topP'] as const;
 
 function integer(value: unknown, field: string, min: number, max: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) throw new SpecError(field, `must be an integer in [${min}, ${max}], got ${JSON.stringify(value)}`);
@@ -96,6 +96,10 @@ const SETTING_PARSERS: Record<(typeof DIFFUSION_FIELDS)[number], FieldParser> = 
     if (v === null) return { value: null, text: 'none' };
     const x = number(v, f, 0, 1, true);
     if (x >= 1) throw new SpecError(f, `must be below 1, got ${x}`);
+    return { value: x, text: String(x) };
+  },
+  factor: (v, f) => {
+    const x = number(v, f, 0, 100, true);
     return { value: x, text: String(x) };
   },
   temperature: (v, f) => {

@@ -21,10 +21,14 @@ export interface ModelInfo {
   maskTokenId: number | null; // diffusion models only
   diffusionLogits: LogitConvention | null; // diffusion models only: aligned (LLaDA) or shifted (Dream)
   onnxFile: string | null; // absolute path of onnx/model.onnx
+  cachedOnnxFile: string | null; // diffusion: onnx/model_cached.onnx, the same weights with a KV-cache interface
   fileBytes: number | null; // size of the ONNX file plus any external-data files
   sha256: string | null; // of the ONNX file
   problems: string[]; // why the folder cannot be used as it is; empty when fine
 }
+
+/** A diffusion model's second graph: the same weights with the KV-cache interface (block caching). */
+export const CACHED_ONNX_FILE = 'model_cached.onnx';
 
 export interface ModelListing {
   models: ModelInfo[];
@@ -55,6 +59,7 @@ export async function describeModelFolder(dir: string): Promise<ModelInfo> {
     maskTokenId: null,
     diffusionLogits: null,
     onnxFile: null,
+    cachedOnnxFile: null,
     fileBytes: null,
     sha256: null,
     problems: [],
@@ -84,8 +89,11 @@ export async function describeModelFolder(dir: string): Promise<ModelInfo> {
     return info;
   }
   info.onnxFile = onnxFile;
+  const cachedOnnxFile = path.join(dir, 'onnx', CACHED_ONNX_FILE);
+  if (info.decoding === 'diffusion' && existsSync(cachedOnnxFile)) info.cachedOnnxFile = cachedOnnxFile;
   const externalData = readdirSync(path.dirname(onnxFile)).filter((f) => f.startsWith('model.onnx_data'));
-  info.fileBytes = [onnxFile, ...externalData.map((f) => path.join(dir, 'onnx', f))].reduce((sum, f) => sum + statSync(f).size, 0);
+  const files = [onnxFile, ...externalData.map((f) => path.join(dir, 'onnx', f)), ...(info.cachedOnnxFile ? [info.cachedOnnxFile] : [])];
+  info.fileBytes = files.reduce((sum, f) => sum + statSync(f).size, 0);
   info.sha256 = await sha256OfFile(onnxFile);
   try {
     info.parameters = countOnnxParameters(readFileSync(onnxFile));

@@ -6,7 +6,10 @@
 Reads models/<id>/pytorch_model.bin + config.json (written by train.py) unless --random-init is given.
 AR graph: input_ids, attention_mask, position_ids, past_key_values.{i}.key/value -> logits, present.{i}.*
 (optimum's names, so transformers.js can run its own generate loop). Diffusion graph: input_ids,
-attention_mask -> logits at every position.
+attention_mask -> logits at every position; and a second diffusion graph, onnx/model_cached.onnx, with the
+AR graph's interface on the bidirectional network (explicit position ids, cached keys/values of other
+positions in, the current tokens' keys/values out), for block-wise KV caching (Fast-dLLM's prefix and dual
+cache). Keys are cached after RoPE, so cached positions may come in any order.
 """
 import argparse
 import json
@@ -20,6 +23,7 @@ import tokenizer as tok
 from model import ModelConfig, TinyLlama
 
 OPSET = 14
+CACHED_ONNX = "model_cached.onnx"  # diffusion only: the same weights with the KV-cache interface
 KINDS = ("autoregressive", "diffusion")
 
 
@@ -106,7 +110,9 @@ def load_model(model_dir: str) -> tuple[TinyLlama, str]:
     return model.eval(), hf["decoding"]
 
 
-class _ARGraph(torch.nn.Module):
+class _CachedGraph(torch.nn.Module):
+    """input_ids, attention_mask, position_ids, past K/V -> logits, present K/V (past + current). The AR export;
+    on a bidirectional model, the diffusion engine's cached graph."""
     def __init__(self, model):
         super().__init__()
         self.model = model
@@ -126,13 +132,16 @@ class _DiffusionGraph(torch.nn.Module):
         return self.model(input_ids, attention_mask)[0]
 
 
-def export_onnx(model: TinyLlama, kind: str, path: str) -> None:
+def export_onnx(model: TinyLlama, kind: str, path: str, cached: bool | None = None) -> None:
+    """cached: the KV-cache interface (default for AR; for diffusion, the second graph)."""
     os.makedirs(os.path.dirname(path), exist_ok=True)
     cfg = model.cfg
     model = model.eval()
     B, T = 2, 5
     ids = torch.randint(4, cfg.vocab_size, (B, T))
-    if kind == "autoregressive":
+    if cached is None:
+        cached = kind == "autoregressive"
+    if cached:
         P = 3  # trace with a non-empty past; past length 0 works at run time (Concat with an empty tensor)
         attn = torch.ones(B, P + T, dtype=torch.long)
         pos = torch.arange(P, P + T)[None].expand(B, T).contiguous()
@@ -149,7 +158,7 @@ def export_onnx(model: TinyLlama, kind: str, path: str) -> None:
                 out_names.append(out)
                 axes[name] = {0: "batch_size", 2: "past_sequence_length"}
                 axes[out] = {0: "batch_size", 2: "total_sequence_length"}
-        graph, args = _ARGraph(model), (ids, attn, pos, *past)
+        graph, args = _CachedGraph(model), (ids, attn, pos, *past)
     else:
         attn = torch.ones(B, T, dtype=torch.long)
         in_names, out_names = ["input_ids", "attention_mask"], ["logits"]
@@ -187,6 +196,10 @@ def main():
     path = os.path.join(args.model_dir, "onnx", "model.onnx")
     export_onnx(model, kind, path)
     print(f"wrote {path} ({os.path.getsize(path) / 1e6:.2f} MB, {kind}, {model.num_params()} params)")
+    if kind == "diffusion":
+        cached_path = os.path.join(args.model_dir, "onnx", CACHED_ONNX)
+        export_onnx(model, kind, cached_path, cached=True)
+        print(f"wrote {cached_path} ({os.path.getsize(cached_path) / 1e6:.2f} MB, KV-cache interface for block caching)")
 
 
 if __name__ == "__main__":

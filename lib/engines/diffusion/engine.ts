@@ -6,7 +6,8 @@ import type { LoadedModel } from '../loaded-model.ts';
 import { createRng } from '../sampling/rng.ts';
 import { buildResult } from '../result.ts';
 import { resolveSettings } from '../settings.ts';
-import type { CommittedToken, Engine, GenerateOptions, GenerationRequest, GenerationResult, StopReason } from '../types.ts';
+import { type CommittedToken, type Engine, type GenerateOptions, type GenerationRequest, type GenerationResult, SettingsError, type StopReason } from '../types.ts';
+import { createBlockCache, type WindowLogits } from './block-cache.ts';
 import { tokensPerStep } from './schedule.ts';
 import { proposeToken } from './scoring.ts';
 import { type Candidate, selectPositionsToCommit, type UnmaskingRule } from './unmasking-policy.ts';
@@ -34,7 +35,11 @@ export function createDiffusionEngine(model: LoadedModel): Engine {
     const started = performance.now();
     const promptIds = tokenizer.encode(request.prompt);
     const settings = resolveSettings('diffusion', request.settings ?? {}, promptIds.length, config.contextLength);
-    const { maxNewTokens: length, blockLength, remasking, temperature, threshold, minNewTokens } = settings;
+    const { maxNewTokens: length, blockLength, remasking, temperature, threshold, factor, minNewTokens, cache } = settings;
+    if (cache !== 'none' && !model.cachedSession) {
+      throw new SettingsError(`cache "${cache}" needs onnx/model_cached.onnx in ${model.info.id} (export it with models/train/export_onnx.py)`);
+    }
+    const blockCache = cache === 'none' ? null : createBlockCache(model.cachedSession!, config);
     const rng = createRng(settings.seed);
     const prompt = promptIds.length;
     const total = prompt + length;
@@ -58,8 +63,12 @@ export function createDiffusionEngine(model: LoadedModel): Engine {
     decoding: for (let block = 0; block < blocks; block++) {
       const blockStart = block * blockLength;
       const blockEnd = blockStart + blockLength;
-      // Fixed-step modes follow LLaDA's schedule; threshold mode keeps stepping until the block is full.
-      const schedule = threshold === null ? tokensPerStep(blockLength, stepsPerBlock) : null;
+      // With a cache, the window a step runs: from the row that predicts the block's first position (one
+      // earlier for shifted logits) to the block's end (dual) or the canvas's end (prefix).
+      const windowStart = prompt + blockStart - rowShift;
+      const windowEnd = cache === 'dual' ? prompt + blockEnd : total;
+      // Fixed-step modes follow LLaDA's schedule; threshold and factor modes keep stepping until the block is full.
+      const schedule = threshold === null && factor === null ? tokensPerStep(blockLength, stepsPerBlock) : null;
       for (let blockStep = 0; ; blockStep++) {
         const masked: number[] = [];
         for (let p = blockStart; p < blockEnd; p++) if (answer[p] === maskId) masked.push(p);
@@ -69,19 +78,28 @@ export function createDiffusionEngine(model: LoadedModel): Engine {
           break decoding;
         }
         const t0 = performance.now();
-        const out = await session.run(feeds);
+        let view: WindowLogits;
+        if (!blockCache) view = { logits: (await session.run(feeds)).logits!.data as Float32Array, start: 0 };
+        else if (blockStep === 0) {
+          view = await blockCache.refresh(canvas); // the block's first step: every position, cache refreshed
+          blockCache.keep(cache === 'dual' ? [[0, windowStart], [windowEnd, total]] : [[0, windowStart]]);
+        } else view = await blockCache.window(canvas, windowStart, windowEnd);
         forwardMs.push(performance.now() - t0);
-        const logits = out.logits!.data as Float32Array;
+        const { logits } = view;
 
         // Proposals for this step's masked positions, kept by offset in the block (typed arrays: no per-step Map).
         const candidates: Candidate[] = masked.map((position) => {
           const suppressed = position < minNewTokens ? eosId : -1;
-          const proposal = proposeToken(logits, (prompt + position - rowShift) * vocab, vocab, remasking, temperature, rng, maskId, suppressed);
+          const proposal = proposeToken(logits, (prompt + position - rowShift - view.start) * vocab, vocab, remasking, temperature, rng, maskId, suppressed);
           proposedIds[position - blockStart] = proposal.tokenId;
           proposedConfidences[position - blockStart] = proposal.confidence;
           return { position, confidence: proposal.confidence };
         });
-        const rule: UnmaskingRule = schedule ? { mode: 'count', count: schedule[blockStep]! } : { mode: 'threshold', threshold: threshold! };
+        const rule: UnmaskingRule = schedule
+          ? { mode: 'count', count: schedule[blockStep]! }
+          : threshold !== null
+            ? { mode: 'threshold', threshold }
+            : { mode: 'factor', factor: factor! };
         const committed: CommittedToken[] = selectPositionsToCommit(candidates, rule).map((position) => {
           const tokenId = proposedIds[position - blockStart]!;
           answer[position] = tokenId;

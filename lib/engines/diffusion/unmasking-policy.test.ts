@@ -80,3 +80,23 @@ describe('outputIsSettled', () => {
     assert.equal(outputIsSettled(Int32Array.from([MASK]), MASK, EOS), false);
   });
 });
+
+describe("Fast-dLLM's factor rule", () => {
+  const ranked = (...confidences: number[]) => confidences.map((confidence, position) => ({ position, confidence }));
+  test('commits the top n while (n + 1)(1 − c_n) < f', () => {
+    // f = 1: n=1 always; n=2 needs 3(1 − c2) < 1 → c2 > 0.667; n=3 needs 4(1 − c3) < 1 → c3 > 0.75.
+    assert.deepEqual(selectPositionsToCommit(ranked(0.99, 0.9, 0.8, 0.5), { mode: 'factor', factor: 1 }), [0, 1, 2]);
+    assert.deepEqual(selectPositionsToCommit(ranked(0.99, 0.9, 0.7, 0.5), { mode: 'factor', factor: 1 }), [0, 1]);
+    // It stops at the first failure even if a later one would pass (ranked order makes that impossible anyway).
+    assert.deepEqual(selectPositionsToCommit(ranked(0.99, 0.6, 0.6), { mode: 'factor', factor: 1 }), [0]);
+  });
+  test('always commits at least one, however unsure', () => {
+    assert.deepEqual(selectPositionsToCommit(ranked(0.1, 0.05), { mode: 'factor', factor: 0.5 }), [0]);
+  });
+  test('a larger factor commits more per step; all when every position is certain', () => {
+    const c = ranked(0.95, 0.9, 0.85, 0.79);
+    const counts = [0.5, 1, 2, 4].map((f) => selectPositionsToCommit(c, { mode: 'factor', factor: f }).length);
+    // f=0.5: 3(0.1)=0.3 ✓, 4(0.15)=0.6 ✗ → 2; f=1: 0.6 ✓, 5(0.21)=1.05 ✗ → 3; f=2: 1.05 ✓ → 4.
+    assert.deepEqual(counts, [2, 3, 4, 4]);
+  });
+});

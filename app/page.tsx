@@ -1,5 +1,6 @@
 // Home: the playground, and what is stored so far.
 import { countExperiments } from '@/lib/db/experiments.ts';
+import { TASK_NAMES } from '@/lib/tasks/registry.ts';
 import { Playground } from './playground/playground.tsx';
 
 export const dynamic = 'force-dynamic'; // the database changes while the server runs
@@ -21,7 +22,7 @@ export default async function HomePage() {
         The same prompt through the bundled autoregressive model (KV cache) and the masked-diffusion model of the same size, measured on this
         machine. Pick a task item to have the answer checked.
       </p>
-      <Playground />
+      <Playground tasks={TASK_NAMES} />
       {'error' in stored ? (
         <p className="error-box" data-testid="database-error">
           Database unavailable: {stored.error}

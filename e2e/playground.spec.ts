@@ -78,3 +78,31 @@ test('usable at 390 px wide', async ({ page }, testInfo) => {
   await expect(playground.summary).toBeVisible({ timeout: 30_000 });
   await page.screenshot({ path: testInfo.outputPath('playground-390.png'), fullPage: true });
 });
+
+test('serving: one decode at a time per model, a bounded queue, then 429 with Retry-After; bad input is a 400 naming the field', async ({ request }) => {
+  const body = { item: { task: 'copy', length: 128, index: 0 }, store: false };
+  // One running and four waiting fit (the default queue depth); the rest are refused at once.
+  const responses = await Promise.all(Array.from({ length: 8 }, () => request.post('/api/playground', { data: body })));
+  const statuses = responses.map((r) => r.status());
+  const refused = responses.filter((r) => r.status() === 429);
+  expect(refused.length, `statuses: ${statuses.join(',')}`).toBeGreaterThan(0);
+  for (const r of refused) {
+    expect(Number(r.headers()['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect((await r.json()).error).toMatch(/is busy/);
+  }
+  expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(1);
+  for (const [payload, field] of [
+    [{ prompt: '' }, 'prompt'],
+    [{ prompt: 'x'.repeat(3000) }, 'prompt'],
+    [{ prompt: 'copy: a\n', diffusion: { blockLength: 'big' } }, 'diffusion.blockLength'],
+    [{ prompt: 'copy: a\n', autoregressive: { topP: 2 } }, 'autoregressive.topP'],
+    [{ item: { task: 'copy', length: 9999 } }, 'item.length'],
+    [{ prompt: 'copy: a\n', diffusion: { cache: 'full' } }, 'diffusion.cache'],
+  ] as const) {
+    const response = await request.post('/api/playground', { data: payload });
+    expect(response.status(), JSON.stringify(payload).slice(0, 80)).toBe(400);
+    expect((await response.json()).field).toBe(field);
+  }
+  const notJson = await request.post('/api/playground', { data: 'not json', headers: { 'content-type': 'application/json' } });
+  expect(notJson.status()).toBe(400);
+});

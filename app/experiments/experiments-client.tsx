@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { DefaultSweepButton, SweepForm } from './sweep-form.tsx';
 import { History } from './history.tsx';
 
-export function ExperimentsClient({ empty }: { empty: boolean }) {
+export function ExperimentsClient({ empty, tasks, statuses }: { empty: boolean; tasks: readonly string[]; statuses: readonly string[] }) {
   const [refresh, setRefresh] = useState(0);
   return (
     <>
@@ -15,9 +15,9 @@ export function ExperimentsClient({ empty }: { empty: boolean }) {
         </div>
       )}
       <h2>New sweep</h2>
-      <SweepForm onStarted={() => setRefresh((n) => n + 1)} />
+      <SweepForm tasks={tasks} onStarted={() => setRefresh((n) => n + 1)} />
       <h2>History</h2>
-      <History refreshKey={refresh} />
+      <History tasks={tasks} statuses={statuses} refreshKey={refresh} />
     </>
   );
 }

@@ -14,11 +14,9 @@ interface Row {
   hardware: string;
 }
 
-const STATUSES = ['running', 'finished', 'failed', 'cancelled', 'interrupted'];
-const TASKS = ['copy', 'reverse', 'sort', 'add', 'code'];
 type Sort = 'created' | 'title' | 'status' | 'runs';
 
-export function History({ refreshKey = 0 }: { refreshKey?: number }) {
+export function History({ tasks, statuses, refreshKey = 0 }: { tasks: readonly string[]; statuses: readonly string[]; refreshKey?: number }) {
   const [search, setSearch] = useState('');
   const [status, setStatus] = useState('');
   const [task, setTask] = useState('');
@@ -74,7 +72,7 @@ export function History({ refreshKey = 0 }: { refreshKey?: number }) {
           Task
           <select value={task} onChange={(e) => (setTask(e.target.value), setPage(1))}>
             <option value="">any</option>
-            {TASKS.map((t) => (
+            {tasks.map((t) => (
               <option key={t}>{t}</option>
             ))}
           </select>
@@ -92,7 +90,7 @@ export function History({ refreshKey = 0 }: { refreshKey?: number }) {
           Status
           <select value={status} onChange={(e) => (setStatus(e.target.value), setPage(1))}>
             <option value="">any</option>
-            {STATUSES.map((s) => (
+            {statuses.map((s) => (
               <option key={s}>{s}</option>
             ))}
           </select>

@@ -1,5 +1,6 @@
 // Experiments: start a sweep (the same spec as `dlm bench`) and browse every stored experiment.
-import { countExperiments } from '@/lib/db/experiments.ts';
+import { countExperiments, EXPERIMENT_STATUSES } from '@/lib/db/experiments.ts';
+import { TASK_NAMES } from '@/lib/tasks/registry.ts';
 import { ExperimentsClient } from './experiments-client.tsx';
 
 export const dynamic = 'force-dynamic';
@@ -13,7 +14,7 @@ export default async function ExperimentsPage() {
         Sweeps over output length and decoding settings, with both engines on the same items. A sweep runs in the background in this server; the
         CLI's <code>dlm bench</code> writes to the same history.
       </p>
-      <ExperimentsClient empty={count === 0} />
+      <ExperimentsClient empty={count === 0} tasks={TASK_NAMES} statuses={EXPERIMENT_STATUSES} />
     </>
   );
 }

@@ -2,7 +2,6 @@
 // Starts a sweep (the same spec as `dlm bench`) as a background job and shows its progress until it ends.
 import { useEffect, useState } from 'react';
 
-const TASKS = ['copy', 'reverse', 'sort', 'add', 'code'] as const;
 export const DEFAULT_SMALL_SWEEP = { title: 'default small sweep', tasks: ['copy'], lengths: [8, 16], itemsPerLength: 3, diffusion: [{ steps: ['L', 'L/4'] }], warmup: 1, repeats: 1 };
 
 interface Progress {
@@ -77,7 +76,7 @@ export function SweepProgress({ id, onDone }: { id: string; onDone?: () => void 
   );
 }
 
-export function SweepForm({ onStarted }: { onStarted?: (id: string) => void }) {
+export function SweepForm({ tasks: taskNames, onStarted }: { tasks: readonly string[]; onStarted?: (id: string) => void }) {
   const [title, setTitle] = useState('my sweep');
   const [tasks, setTasks] = useState<string[]>(['copy']);
   const [lengths, setLengths] = useState('8,16');
@@ -142,7 +141,7 @@ export function SweepForm({ onStarted }: { onStarted?: (id: string) => void }) {
         </div>
         <fieldset>
           <legend>Tasks</legend>
-          {TASKS.map((t) => (
+          {taskNames.map((t) => (
             <label key={t} className="check">
               <input type="checkbox" checked={tasks.includes(t)} onChange={(e) => setTasks(e.target.checked ? [...tasks, t] : tasks.filter((x) => x !== t))} data-testid={`sweep-task-${t}`} /> {t}
             </label>

@@ -3,6 +3,8 @@
 // The AR panel shows tokens as they come; the diffusion panel the canvas of masks filling in, each position
 // coloured by the confidence it was committed with, with a slider to replay the steps afterwards.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { REMASKING_POLICIES } from '@/lib/engines/settings.ts';
+import { CACHE_MODES } from '@/lib/engines/types.ts';
 
 type Engine = 'autoregressive' | 'diffusion';
 interface Committed {
@@ -31,8 +33,9 @@ interface Side {
 }
 
 const emptySide = (): Side => ({ length: 0, started: false, tokens: [], steps: [], firstMs: null, lastMs: 0, done: null, error: null });
-const TASKS = ['copy', 'reverse', 'sort', 'add', 'code'] as const;
-const REMASKING = ['low_confidence', 'margin', 'entropy', 'random'] as const;
+// Choice lists come from lib (declared once); task names arrive as props from the server page.
+const REMASKING = REMASKING_POLICIES;
+const CACHES = CACHE_MODES;
 
 /** Confidence 0..1 → a colour from pale to strong (with the number in the tooltip, so colour is not the only cue). */
 function confidenceColour(c: number): string {
@@ -48,15 +51,15 @@ function FieldMessage({ field, errors }: { field: string; errors: Record<string,
   ) : null;
 }
 
-export function Playground() {
+export function Playground({ tasks }: { tasks: readonly string[] }) {
   const [mode, setMode] = useState<'item' | 'prompt'>('item');
   const [prompt, setPrompt] = useState('copy: k3x9ab\n');
-  const [task, setTask] = useState<(typeof TASKS)[number]>('copy');
+  const [task, setTask] = useState(tasks[0] ?? 'copy');
   const [itemLength, setItemLength] = useState('8');
   const [itemIndex, setItemIndex] = useState('0');
   const [item, setItem] = useState<{ prompt: string; answer: string } | null>(null);
   const [ar, setAr] = useState({ maxNewTokens: '', temperature: '0', topK: '0', topP: '1' });
-  const [df, setDf] = useState({ maxNewTokens: '', steps: '', blockLength: '', remasking: 'low_confidence', threshold: '', temperature: '0' });
+  const [df, setDf] = useState({ maxNewTokens: '', steps: '', blockLength: '', remasking: 'low_confidence', threshold: '', factor: '', cache: 'none', temperature: '0' });
   const [seed, setSeed] = useState('0');
   const [threads, setThreads] = useState('');
   const [store, setStore] = useState(true);
@@ -126,7 +129,7 @@ export function Playground() {
     const body = {
       ...(mode === 'item' ? { item: { task, length: num(itemLength), index: num(itemIndex) } } : { prompt: prompt.replace(/\\n/g, '\n') }),
       autoregressive: { maxNewTokens: num(ar.maxNewTokens), temperature: num(ar.temperature), topK: num(ar.topK), topP: num(ar.topP) },
-      diffusion: { maxNewTokens: num(df.maxNewTokens), steps: df.steps.trim() === '' ? undefined : /^\d+$/.test(df.steps.trim()) ? Number(df.steps) : df.steps.trim(), blockLength: num(df.blockLength), remasking: df.remasking, threshold: num(df.threshold), temperature: num(df.temperature) },
+      diffusion: { maxNewTokens: num(df.maxNewTokens), steps: df.steps.trim() === '' ? undefined : /^\d+$/.test(df.steps.trim()) ? Number(df.steps) : df.steps.trim(), blockLength: num(df.blockLength), remasking: df.remasking, threshold: num(df.threshold), factor: num(df.factor), cache: df.cache, temperature: num(df.temperature) },
       seed: num(seed),
       threads: num(threads),
       store,
@@ -187,8 +190,8 @@ export function Playground() {
             <div className="row">
               <label>
                 Task
-                <select value={task} onChange={(e) => setTask(e.target.value as (typeof TASKS)[number])} data-testid="item-task">
-                  {TASKS.map((t) => (
+                <select value={task} onChange={(e) => setTask(e.target.value)} data-testid="item-task">
+                  {tasks.map((t) => (
                     <option key={t}>{t}</option>
                   ))}
                 </select>
@@ -234,13 +237,22 @@ export function Playground() {
         <fieldset>
           <legend>Diffusion</legend>
           <div className="row">
-            {(['maxNewTokens', 'steps', 'blockLength', 'threshold', 'temperature'] as const).map((k) => (
+            {(['maxNewTokens', 'steps', 'blockLength', 'threshold', 'factor', 'temperature'] as const).map((k) => (
               <label key={k}>
-                {{ maxNewTokens: 'Length', steps: 'Steps (N, L, L/4)', blockLength: 'Block', threshold: 'Threshold', temperature: 'Temperature' }[k]}
-                <input value={df[k]} placeholder={k === 'threshold' ? 'off' : k === 'temperature' ? undefined : 'auto'} onChange={(e) => setDf({ ...df, [k]: e.target.value })} data-testid={`df-${k}`} {...fieldProps(`diffusion.${k}`)} />
+                {{ maxNewTokens: 'Length', steps: 'Steps (N, L, L/4)', blockLength: 'Block', threshold: 'Threshold', factor: 'Factor', temperature: 'Temperature' }[k]}
+                <input value={df[k]} placeholder={k === 'threshold' || k === 'factor' ? 'off' : k === 'temperature' ? undefined : 'auto'} onChange={(e) => setDf({ ...df, [k]: e.target.value })} data-testid={`df-${k}`} {...fieldProps(`diffusion.${k}`)} />
                 <FieldMessage field={`diffusion.${k}`} errors={errors} />
               </label>
             ))}
+            <label>
+              KV cache
+              <select value={df.cache} onChange={(e) => setDf({ ...df, cache: e.target.value })} data-testid="df-cache">
+                {CACHES.map((c) => (
+                  <option key={c}>{c}</option>
+                ))}
+              </select>
+              <FieldMessage field="diffusion.cache" errors={errors} />
+            </label>
             <label>
               Remasking
               <select value={df.remasking} onChange={(e) => setDf({ ...df, remasking: e.target.value })}>

@@ -3,7 +3,7 @@
 // decode slot, so neither slows the other's timing; the pair can be stored as a "compare" experiment.
 import { createEngine, loadModel, type LoadedModel } from '../engines/index.ts';
 import { REMASKING_POLICIES, resolveSettings } from '../engines/settings.ts';
-import type { CommittedToken, DecodingSettings, GenerationResult, SessionSettings } from '../engines/types.ts';
+import { CACHE_MODES, type CommittedToken, type DecodingSettings, type GenerationResult, type SessionSettings } from '../engines/types.ts';
 import { captureEnvironment } from '../env/environment.ts';
 import { checkCompletions } from '../tasks/check.ts';
 import { generateRecord } from '../tasks/generate.ts';
@@ -95,9 +95,14 @@ export function parsePlaygroundRequest(body: unknown): PlaygroundRequest {
     maxNewTokens: length,
     blockLength: optionalNumber(df, 'blockLength', 'diffusion.blockLength', 1, PLAYGROUND_LIMITS.maxLength, true),
     threshold: optionalNumber(df, 'threshold', 'diffusion.threshold', 0.000001, 0.999999, false),
+    factor: optionalNumber(df, 'factor', 'diffusion.factor', 0.000001, 100, false),
     temperature: optionalNumber(df, 'temperature', 'diffusion.temperature', 0, 10, false),
     seed,
   };
+  if (df.cache !== undefined && df.cache !== '') {
+    if (typeof df.cache !== 'string' || !(CACHE_MODES as readonly string[]).includes(df.cache)) throw new FieldError('diffusion.cache', `must be one of ${CACHE_MODES.join(', ')}`);
+    diffusion.cache = df.cache as DecodingSettings['cache'];
+  }
   if (df.remasking !== undefined && df.remasking !== '') {
     if (typeof df.remasking !== 'string' || !(REMASKING_POLICIES as readonly string[]).includes(df.remasking)) throw new FieldError('diffusion.remasking', `must be one of ${REMASKING_POLICIES.join(', ')}`);
     diffusion.remasking = df.remasking as DecodingSettings['remasking'];

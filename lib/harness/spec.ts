@@ -2,7 +2,7 @@
 // validated field by field with errors that name the field, and expanded into cells with unique keys, so a
 // sweep can be resumed by running only the cells whose key has no stored run.
 import { REMASKING_POLICIES } from '../engines/settings.ts';
-import { EXECUTION_PROVIDERS, type DecodingSettings, type ExecutionProvider, type RemaskingPolicy } from '../engines/types.ts';
+import { CACHE_MODES, EXECUTION_PROVIDERS, type DecodingSettings, type ExecutionProvider, type RemaskingPolicy } from '../engines/types.ts';
 import { TASK_NAMES } from '../tasks/registry.ts';
 import type { TaskName } from '../tasks/types.ts';
 import { FieldError } from './field-error.ts';
@@ -44,7 +44,7 @@ type Json = Record<string, unknown>;
 
 const FIELDS = ['title', 'models', 'tasks', 'lengths', 'itemsPerLength', 'autoregressive', 'diffusion', 'samplesPerItem', 'seed', 'executionProvider', 'threads', 'warmup', 'repeats', 'latencyOnly', 'latencyOnlyLengths'];
 const AR_FIELDS = ['temperature', 'topK', 'topP'] as const;
-const DIFFUSION_FIELDS = ['steps', 'blockLength', 'remasking', 'threshold', 'factor', 'temperature', 'topK', 'topP'] as const;
+const DIFFUSION_FIELDS = ['steps', 'blockLength', 'remasking', 'threshold', 'factor', 'cache', 'temperature', 'topK', 'topP'] as const;
 
 function integer(value: unknown, field: string, min: number, max: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) throw new SpecError(field, `must be an integer in [${min}, ${max}], got ${JSON.stringify(value)}`);
@@ -97,6 +97,10 @@ const SETTING_PARSERS: Record<(typeof DIFFUSION_FIELDS)[number], FieldParser> = 
     const x = number(v, f, 0, 1, true);
     if (x >= 1) throw new SpecError(f, `must be below 1, got ${x}`);
     return { value: x, text: String(x) };
+  },
+  cache: (v, f) => {
+    if (typeof v !== 'string' || !(CACHE_MODES as readonly string[]).includes(v)) throw new SpecError(f, `must be one of ${CACHE_MODES.join(', ')}, got ${JSON.stringify(v)}`);
+    return { value: v, text: v };
   },
   factor: (v, f) => {
     const x = number(v, f, 0, 100, true);

@@ -1,18 +1,8 @@
 'use client';
 // The experiment history (CLI and app alike): filter by task, model and status, search titles, sort, paginate.
 import { useEffect, useState } from 'react';
+import type { HistoryRow as Row } from '@/lib/harness/history.ts';
 
-interface Row {
-  id: string;
-  title: string;
-  kind: string;
-  status: string;
-  createdAt: string;
-  runCount: number;
-  tasks: string[];
-  models: string[];
-  hardware: string;
-}
 
 type Sort = 'created' | 'title' | 'status' | 'runs';
 

@@ -3,7 +3,7 @@
 // rates with their intervals, the quality–speed frontier and tokens per diffusion step; then the raw runs and
 // the environment. The experiment page and its read-only share page both render this (readOnly drops every
 // control that could change or start anything, and the overlay).
-import { useEffect, useMemo, useState } from 'react';
+import { type ReactElement, type ReactNode, useEffect, useMemo, useState } from 'react';
 import { Area, CartesianGrid, ComposedChart, ErrorBar, Legend, Line, ReferenceLine, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Aggregate } from '@/lib/harness/aggregate.ts';
 import { ChartCard } from './chart-card.tsx';
@@ -102,6 +102,22 @@ function hardwareLabel(env: ReportData['experiment']['environment']): string {
   return env.executionProvider === 'cpu' ? `CPU: ${env.cpuModel}, ${env.threads ?? 'default'} threads` : `GPU ${env.gpuModel ?? ''} (${env.executionProvider})`;
 }
 
+/** The frame every chart against output length shares: log-scaled L axis, grid, tooltip, legend. */
+function LengthChart({ data, lengths, y, children }: { data: Record<string, unknown>[]; lengths: number[]; y: ReactElement; children: ReactNode }) {
+  return (
+    <ResponsiveContainer width="100%" height={280}>
+      <ComposedChart data={data} margin={{ top: 8, right: 16, bottom: 20, left: 8 }}>
+        <CartesianGrid strokeDasharray="3 3" opacity={0.4} />
+        <XAxis dataKey="length" type="number" scale="log" domain={['dataMin', 'dataMax']} ticks={lengths} label={{ value: 'output length L (tokens)', position: 'insideBottom', offset: -4 }} />
+        {y}
+        <Tooltip />
+        <Legend />
+        {children}
+      </ComposedChart>
+    </ResponsiveContainer>
+  );
+}
+
 function Lines({ series, errorKey }: { series: Series[]; errorKey?: boolean }) {
   return (
     <>
@@ -163,7 +179,7 @@ export function ExperimentView({ report, readOnly, shareUrl }: { report: ReportD
     return [...rows.values()].sort((a, b) => (a.length as number) - (b.length as number));
   }, [runs, task]);
 
-  const xAxis = <XAxis dataKey="length" type="number" scale="log" domain={['dataMin', 'dataMax']} ticks={[...new Set(aggregates.map((a) => a.length))]} label={{ value: 'output length L (tokens)', position: 'insideBottom', offset: -4 }} />;
+  const lengths = [...new Set(aggregates.map((a) => a.length))];
   const note = `measured on ${hardware}`;
 
   return (
@@ -203,44 +219,23 @@ export function ExperimentView({ report, readOnly, shareUrl }: { report: ReportD
       </div>
       <div className="charts">
         <ChartCard id="latency" title={`Latency vs output length (${task}): median, whisker to p95`} note={note} data={latency}>
-          <ResponsiveContainer width="100%" height={280}>
-            <ComposedChart data={latency} margin={{ top: 8, right: 16, bottom: 20, left: 8 }}>
-              <CartesianGrid strokeDasharray="3 3" opacity={0.4} />
-              {xAxis}
-              <YAxis scale="log" domain={['auto', 'auto']} allowDataOverflow label={{ value: 'ms (log)', angle: -90, position: 'insideLeft' }} />
-              <Tooltip />
-              <Legend />
-              <Lines series={all} errorKey />
-            </ComposedChart>
-          </ResponsiveContainer>
+          <LengthChart data={latency} lengths={lengths} y={<YAxis scale="log" domain={['auto', 'auto']} allowDataOverflow label={{ value: 'ms (log)', angle: -90, position: 'insideLeft' }} />}>
+            <Lines series={all} errorKey />
+          </LengthChart>
         </ChartCard>
         <ChartCard id="speedup" title={`Speedup vs length (${task}): AR ÷ diffusion latency, paired by item, bootstrap 95% band`} note={note} data={speedup}>
-          <ResponsiveContainer width="100%" height={280}>
-            <ComposedChart data={speedup} margin={{ top: 8, right: 16, bottom: 20, left: 8 }}>
-              <CartesianGrid strokeDasharray="3 3" opacity={0.4} />
-              {xAxis}
-              <YAxis scale="log" domain={['auto', 'auto']} allowDataOverflow label={{ value: '× (log)', angle: -90, position: 'insideLeft' }} />
-              <Tooltip />
-              <Legend />
+          <LengthChart data={speedup} lengths={lengths} y={<YAxis scale="log" domain={['auto', 'auto']} allowDataOverflow label={{ value: '× (log)', angle: -90, position: 'insideLeft' }} />}>
               <ReferenceLine y={1} stroke="currentColor" strokeDasharray="2 2" label={{ value: '1× (equal)', position: 'right' }} />
               {speedupSeries.map((s) => (
                 <Area key={`${s.key} band`} dataKey={`${s.key} err`} stroke="none" fill={s.colour} fillOpacity={0.15} isAnimationActive={false} legendType="none" connectNulls />
               ))}
               <Lines series={speedupSeries} />
-            </ComposedChart>
-          </ResponsiveContainer>
+          </LengthChart>
         </ChartCard>
         <ChartCard id="pass-rate" title={`Pass rate vs length (${task}), Wilson 95% intervals`} note={note} data={passRate}>
-          <ResponsiveContainer width="100%" height={280}>
-            <ComposedChart data={passRate} margin={{ top: 8, right: 16, bottom: 20, left: 8 }}>
-              <CartesianGrid strokeDasharray="3 3" opacity={0.4} />
-              {xAxis}
-              <YAxis domain={[0, 100]} label={{ value: 'pass %', angle: -90, position: 'insideLeft' }} />
-              <Tooltip />
-              <Legend />
-              <Lines series={all} errorKey />
-            </ComposedChart>
-          </ResponsiveContainer>
+          <LengthChart data={passRate} lengths={lengths} y={<YAxis domain={[0, 100]} label={{ value: 'pass %', angle: -90, position: 'insideLeft' }} />}>
+            <Lines series={all} errorKey />
+          </LengthChart>
         </ChartCard>
         <ChartCard id="frontier" title={`Quality–speed frontier (${task}): pass rate vs NFE, one point per setting and length`} note={note} data={frontier}>
           <ResponsiveContainer width="100%" height={280}>
@@ -257,16 +252,9 @@ export function ExperimentView({ report, readOnly, shareUrl }: { report: ReportD
           </ResponsiveContainer>
         </ChartCard>
         <ChartCard id="tokens-per-step" title={`Tokens committed per diffusion step (${task}), median over runs`} note="generated tokens ÷ forward passes" data={perStep}>
-          <ResponsiveContainer width="100%" height={280}>
-            <ComposedChart data={perStep} margin={{ top: 8, right: 16, bottom: 20, left: 8 }}>
-              <CartesianGrid strokeDasharray="3 3" opacity={0.4} />
-              {xAxis}
-              <YAxis label={{ value: 'tokens / step', angle: -90, position: 'insideLeft' }} />
-              <Tooltip />
-              <Legend />
-              <Lines series={series.filter((s) => s.engine === 'diffusion')} />
-            </ComposedChart>
-          </ResponsiveContainer>
+          <LengthChart data={perStep} lengths={lengths} y={<YAxis label={{ value: 'tokens / step', angle: -90, position: 'insideLeft' }} />}>
+            <Lines series={series.filter((s) => s.engine === 'diffusion')} />
+          </LengthChart>
         </ChartCard>
       </div>
       <RunsTable runs={runs} />

@@ -122,7 +122,17 @@ function Lines({ series, errorKey }: { series: Series[]; errorKey?: boolean }) {
   return (
     <>
       {series.map((s) => (
-        <Line key={s.key} type="linear" dataKey={s.key} stroke={s.colour} strokeDasharray={s.dash} dot={{ r: 4 }} isAnimationActive={false} connectNulls>
+        <Line
+          key={s.key}
+          type="linear"
+          dataKey={s.key}
+          stroke={s.colour}
+          strokeDasharray={s.dash}
+          dot={{ symbol: s.shape, r: 4, fill: s.colour }} // a marker shape per series: readable without colour
+          legendType={s.shape}
+          isAnimationActive={false}
+          connectNulls
+        >
           {errorKey && <ErrorBar dataKey={`${s.key} err`} width={5} stroke={s.colour} direction="y" />}
         </Line>
       ))}

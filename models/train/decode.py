@@ -31,20 +31,27 @@ def _until_eos(tokens):
 
 
 @torch.no_grad()
-def ar_generate(model, prompts: list[list[int]], max_new_tokens: int) -> list[list[int]]:
-    """Greedy decoding of a batch of prompts; returns the new tokens of each, without the <eos>."""
+def ar_generate(model, prompts: list[list[int]], max_new_tokens: int, min_new_tokens: int = 0) -> list[list[int]]:
+    """Greedy decoding of a batch of prompts; returns the new tokens of each, without the <eos>.
+    <eos> is never chosen before min_new_tokens (exact-length timing)."""
+    device = next(model.parameters()).device
     ids, attn, _ = _left_pad(prompts)
+    ids, attn = ids.to(device), attn.to(device)
     logits, past = model(ids, attn)
-    done = torch.zeros(len(prompts), dtype=torch.bool)
+    done = torch.zeros(len(prompts), dtype=torch.bool, device=device)
     out = []
-    for _ in range(max_new_tokens):
-        nxt = logits[:, -1].argmax(-1)
+    for step in range(max_new_tokens):
+        last = logits[:, -1]
+        if step < min_new_tokens:
+            last = last.clone()
+            last[:, EOS_ID] = float("-inf")
+        nxt = last.argmax(-1)
         nxt = torch.where(done, torch.full_like(nxt, EOS_ID), nxt)
         out.append(nxt)
         done |= nxt == EOS_ID
         if bool(done.all()):
             break
-        attn = torch.cat((attn, torch.ones((len(prompts), 1), dtype=torch.long)), dim=1)
+        attn = torch.cat((attn, torch.ones((len(prompts), 1), dtype=torch.long, device=device)), dim=1)
         logits, past = model(nxt[:, None], attn, past_key_values=past)
     gen = torch.stack(out, 1).tolist() if out else [[] for _ in prompts]
     return [_until_eos(g) for g in gen]
@@ -71,9 +78,11 @@ def diffusion_generate(model, prompts: list[list[int]], gen_length: int, steps: 
     num_blocks = gen_length // block_length
     assert steps % num_blocks == 0, "steps must be a multiple of the number of blocks"
     steps_per_block = steps // num_blocks
+    device = next(model.parameters()).device
     x, attn, P = _left_pad(prompts, extra=gen_length, fill=PAD_ID)
     x[:, P:] = MASK_ID
     attn[:, P:] = 1
+    x, attn = x.to(device), attn.to(device)
     B = x.shape[0]
     for blk in range(num_blocks):
         start, end = P + blk * block_length, P + (blk + 1) * block_length
@@ -92,7 +101,7 @@ def diffusion_generate(model, prompts: list[list[int]], gen_length: int, steps: 
             conf = torch.where(still_masked, conf, torch.full_like(conf, -1.0))
             # Stable sort: among equal confidences the leftmost position wins (deterministic, easy to mirror).
             order = torch.sort(conf, dim=-1, descending=True, stable=True).indices[:, :k]
-            rows = torch.arange(B)[:, None].expand_as(order)
+            rows = torch.arange(B, device=device)[:, None].expand_as(order)
             block = x[:, start:end]
             block[rows, order] = pred[rows, order]
             x[:, start:end] = block

@@ -178,13 +178,13 @@ class TinyLlama(nn.Module):
             allowed = attention_mask.bool()[:, None, None, :]
         if self.cfg.causal:
             # 0..past+T-1 built from a tensor's shape so ONNX keeps it dynamic
-            ref = attention_mask[0] if attention_mask is not None else torch.ones(past_len + T, dtype=torch.long)
+            ref = attention_mask[0] if attention_mask is not None else torch.ones(past_len + T, dtype=torch.long, device=input_ids.device)
             key_idx = torch.ones_like(ref).cumsum(0) - 1
             causal = (key_idx[None, :] <= key_idx[-T:][:, None])[None, None]
             allowed = causal if allowed is None else allowed & causal
         bias = None
         if allowed is not None:
-            bias = torch.zeros(allowed.shape, dtype=torch.float32).masked_fill(~allowed, MASKED_SCORE)
+            bias = torch.zeros(allowed.shape, dtype=torch.float32, device=input_ids.device).masked_fill(~allowed, MASKED_SCORE)
         cos, sin = self.rotary(position_ids)
         x = self.embed_tokens(input_ids)
         presents = []

@@ -30,15 +30,24 @@ export function createDecodeQueue({ concurrency = 1, maxWaiting = 4 }: DecodeQue
     return slot;
   };
 
+  const full = (slot: Slot) => slot.active >= concurrency && slot.waiting.length >= maxWaiting;
+  const refusal = (modelId: string, slot: Slot) => {
+    const typical = slot.recentMs.length ? slot.recentMs.reduce((a, b) => a + b, 0) / slot.recentMs.length : 1000;
+    return new QueueFullError(modelId, Math.max(1, Math.ceil(((slot.waiting.length + 1) * typical) / 1000)));
+  };
+
+  /** Refuses at once when a model's queue is full (before a streamed response starts, so it can be a 429). */
+  function admit(modelId: string): void {
+    const slot = slotOf(modelId);
+    if (full(slot)) throw refusal(modelId, slot);
+  }
+
   /** Waits for a slot (or refuses when the queue is full); returns the function that frees it. */
   async function acquire(modelId: string, signal?: AbortSignal): Promise<() => void> {
     const slot = slotOf(modelId);
     if (slot.active < concurrency) slot.active++;
     else {
-      if (slot.waiting.length >= maxWaiting) {
-        const typical = slot.recentMs.length ? slot.recentMs.reduce((a, b) => a + b, 0) / slot.recentMs.length : 1000;
-        throw new QueueFullError(modelId, Math.max(1, Math.ceil(((slot.waiting.length + 1) * typical) / 1000)));
-      }
+      if (full(slot)) throw refusal(modelId, slot);
       // Woken by a release that hands its slot over directly (active stays counted), so no one can jump in.
       await new Promise<void>((resolve, reject) => {
         const waiter = { resolve, reject };
@@ -64,7 +73,7 @@ export function createDecodeQueue({ concurrency = 1, maxWaiting = 4 }: DecodeQue
   }
 
   const status = (modelId: string) => ({ active: slotOf(modelId).active, waiting: slotOf(modelId).waiting.length });
-  return { acquire, status };
+  return { acquire, admit, status };
 }
 
 export type DecodeQueue = ReturnType<typeof createDecodeQueue>;

@@ -15,7 +15,6 @@ rows) AR is forced to the full length and diffusion decodes the whole canvas. Th
 app's ONNX engines: the file says so, and the imported experiment keeps that label.
 """
 import argparse
-import hashlib
 import json
 import os
 import platform
@@ -30,14 +29,7 @@ import tokenizer as tok
 from data import REPO, load_jsonl
 from decode import ar_generate, diffusion_generate
 from export_onnx import load_model
-
-
-def sha256(path: str) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+from train import file_sha256
 
 
 def git(*args: str) -> str | None:
@@ -80,7 +72,7 @@ def main():
         path = os.path.join(REPO, "models", folder)
         model, decoding = load_model(path)
         assert decoding == kind, f"{folder} is {decoding}"
-        models[kind] = {"id": folder, "sha256": sha256(os.path.join(path, "onnx", "model.onnx")), "model": model.to(args.device)}
+        models[kind] = {"id": folder, "sha256": file_sha256(os.path.join(path, "onnx", "model.onnx")), "model": model.to(args.device)}
 
     runs = []
     for L in lengths:

@@ -19,7 +19,7 @@ import torch
 import runtime
 import tokenizer as tok
 from decode import ar_generate
-from export_onnx import load_model
+from export_onnx import CACHED_ONNX, load_model
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -49,14 +49,16 @@ def _random_batch(lengths, vocab, gen, pad_rows=True):
     return ids, attn
 
 
-def onnx_cases(model, kind, gen):
-    """Yields (name, feeds dict of tensors, expected dict of tensors)."""
+def onnx_cases(model, cached, gen):
+    """Yields (name, feeds dict of tensors, expected dict of tensors). cached: the KV-cache interface (the AR
+    graph, and the diffusion model's model_cached.onnx): a prefill, then steps on top of the presents."""
     cfg = model.cfg
     with torch.no_grad():
         for lengths in ([1], [7, 7], [64, 50, 3], [300, 257]):
             ids, attn = _random_batch(lengths, cfg.vocab_size, gen)
-            if kind == "diffusion":
+            if not model.cfg.causal:
                 ids[:, -max(1, lengths[-1] // 2):] = tok.MASK_ID  # masked canvas, as at inference
+            if not cached:
                 logits, _ = model(ids, attn)
                 yield f"len{max(lengths)}", {"input_ids": ids, "attention_mask": attn}, {"logits": logits}
                 continue
@@ -87,11 +89,12 @@ def onnx_cases(model, kind, gen):
                 yield f"prefill{L}+cached{step}", feeds2, expected2
 
 
-def onnx_parity(model, kind, model_dir, seed):
+def onnx_parity(model, model_dir, seed, onnx_file="model.onnx", cached=None):
+    cached = model.cfg.causal if cached is None else cached
     gen = torch.Generator().manual_seed(seed)
     with tempfile.TemporaryDirectory() as d:
         cases, expected = [], {}
-        for name, feeds, exp in onnx_cases(model, kind, gen):
+        for name, feeds, exp in onnx_cases(model, cached, gen):
             inputs = [_write(d, f"{name}.in.{k}", v) for k, v in feeds.items()]
             for entry, k in zip(inputs, feeds):
                 entry["name"] = k
@@ -99,7 +102,7 @@ def onnx_parity(model, kind, model_dir, seed):
             expected[name] = exp
         with open(os.path.join(d, "cases.json"), "w") as f:
             json.dump(cases, f)
-        onnx_path = os.path.join(os.path.abspath(model_dir), "onnx", "model.onnx")
+        onnx_path = os.path.join(os.path.abspath(model_dir), "onnx", onnx_file)
         subprocess.run(["node", os.path.join(HERE, "ort_run.mjs"), onnx_path, d], check=True, cwd=REPO,
                        stdout=subprocess.DEVNULL)
         with open(os.path.join(d, "out.json")) as f:
@@ -114,7 +117,7 @@ def onnx_parity(model, kind, model_dir, seed):
                 else:
                     present_diff = max(present_diff, diff)
             report[r["name"]] = {"logits_max_abs_diff": logits_diff, **(
-                {"present_max_abs_diff": present_diff} if kind == "autoregressive" else {})}
+                {"present_max_abs_diff": present_diff} if cached else {})}
         return report
 
 
@@ -190,7 +193,11 @@ def main():
     args = ap.parse_args()
     runtime.configure(args.threads)
     model, kind = load_model(args.model_dir)
-    cases = onnx_parity(model, kind, args.model_dir, args.seed)
+    cases = onnx_parity(model, args.model_dir, args.seed)
+    if kind == "diffusion" and os.path.exists(os.path.join(args.model_dir, "onnx", CACHED_ONNX)):
+        # The block-caching graph: a refresh over the canvas, then windows on top of its keys and values.
+        cached = onnx_parity(model, args.model_dir, args.seed, CACHED_ONNX, cached=True)
+        cases.update({f"{CACHED_ONNX}:{name}": c for name, c in cached.items()})
     worst = max(c["logits_max_abs_diff"] for c in cases.values())
     js = js_checks(model, kind, args.model_dir)
     report = {"kind": kind, "runtime": "onnxruntime-node", "tolerance": args.tol,

@@ -10,6 +10,10 @@ import argparse
 import json
 import os
 
+from train import file_sha256
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
 LENGTHS = [8, 16, 32, 64, 128, 256]
 TASK_ORDER = ["copy", "reverse", "sort", "add", "code"]
 
@@ -192,6 +196,13 @@ def card(folder, partners) -> str:
                       f"training started from `{init['model_dir']}`'s weights (pytorch_model.bin SHA-256 "
                       f"`{init['pytorch_model_sha256']}`, {init['steps']:,} steps of its last run), with the causal "
                       f"mask removed at once (no annealing) and a fresh optimiser. Its compute is counted below.")
+        partner_weights = os.path.join(REPO, init["model_dir"], "pytorch_model.bin")
+        if os.path.exists(partner_weights) and file_sha256(partner_weights) != init["pytorch_model_sha256"]:
+            partner_summary = read(os.path.join(REPO, init["model_dir"]), "train_summary.json") or {}
+            adaptation += (f" That checkpoint is the AR model at {init['total_compute']['minutes']} CPU-minutes; the "
+                           f"bundled `{os.path.basename(init['model_dir'])}` trained on to "
+                           f"{total_compute(partner_summary)['minutes'] if partner_summary else '?'} CPU-minutes after "
+                           f"it (in parallel with this adaptation), so its weights differ from the starting point.")
     elif init:
         adaptation = (f"\n\n**Continued** from `{init['model_dir']}` (pytorch_model.bin SHA-256 "
                       f"`{init['pytorch_model_sha256']}`) with a fresh optimiser; all runs are counted below.")

@@ -23,6 +23,8 @@ test('a copy item streams through both engines, shows intermediate canvases and 
   });
   await playground.run.click();
   await expect(playground.summary).toBeVisible({ timeout: 30_000 });
+  // The canvas shows one step per frame, so it may still be catching up when the stream has ended.
+  await expect(playground.canvas).not.toContainText('·');
   const states = await page.evaluate(() => [...(window as unknown as { canvasStates: Set<string> }).canvasStates]);
   const intermediate = states.filter((s) => s.includes('·') && /[^·]/.test(s));
   expect(intermediate.length, `canvas states seen: ${JSON.stringify(states)}`).toBeGreaterThan(1);

@@ -30,15 +30,3 @@ test('a waiter that gives up leaves the queue', async () => {
   held();
   assert.deepEqual(queue.status('m'), { active: 0, waiting: 0 });
 });
-
-test('admit refuses up front exactly when acquire would', async () => {
-  const queue = createDecodeQueue({ concurrency: 1, maxWaiting: 1 });
-  queue.admit('m');
-  const held = await queue.acquire('m');
-  queue.admit('m'); // one may still wait
-  const waiting = queue.acquire('m');
-  assert.throws(() => queue.admit('m'), QueueFullError);
-  held();
-  (await waiting)();
-  queue.admit('m');
-});

@@ -36,12 +36,6 @@ export function createDecodeQueue({ concurrency = 1, maxWaiting = 4 }: DecodeQue
     return new QueueFullError(modelId, Math.max(1, Math.ceil(((slot.waiting.length + 1) * typical) / 1000)));
   };
 
-  /** Refuses at once when a model's queue is full (before a streamed response starts, so it can be a 429). */
-  function admit(modelId: string): void {
-    const slot = slotOf(modelId);
-    if (full(slot)) throw refusal(modelId, slot);
-  }
-
   /** Waits for a slot (or refuses when the queue is full); returns the function that frees it. */
   async function acquire(modelId: string, signal?: AbortSignal): Promise<() => void> {
     const slot = slotOf(modelId);
@@ -73,7 +67,7 @@ export function createDecodeQueue({ concurrency = 1, maxWaiting = 4 }: DecodeQue
   }
 
   const status = (modelId: string) => ({ active: slotOf(modelId).active, waiting: slotOf(modelId).waiting.length });
-  return { acquire, admit, status };
+  return { acquire, status };
 }
 
 export type DecodeQueue = ReturnType<typeof createDecodeQueue>;

@@ -38,9 +38,6 @@ export interface SweepOutcome {
   skipped: number; // cells already stored (resume)
 }
 
-/** The spec as stored in an experiment's config, so `--resume` and the app read it back the same way. */
-export const sweepConfig = (spec: ExperimentSpec, raw: unknown) => ({ spec: raw, resolved: spec });
-
 function sessionOf(spec: ExperimentSpec): SessionSettings {
   return { executionProvider: spec.executionProvider, intraOpThreads: spec.threads, graphOptimizationLevel: 'all' };
 }
@@ -158,7 +155,8 @@ export async function startSweep(raw: unknown, options: SweepOptions = {}): Prom
   const prepared = await prepare(spec);
   const environment = captureEnvironment({ executionProvider: spec.executionProvider, threads: spec.threads });
   const config = {
-    ...sweepConfig(spec, raw),
+    spec: raw, // as given, so `--resume` parses it back the same way
+    resolved: spec,
     models: Object.fromEntries((['autoregressive', 'diffusion'] as const).map((k) => [k, { id: prepared.models[k].info.id, sha256: prepared.models[k].info.sha256 }])),
   };
   const { value } = await recordExperiment({ title: spec.title, kind: 'sweep', config, environment }, async (experiment) => {

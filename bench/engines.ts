@@ -1,8 +1,12 @@
 // `npm run bench:engines`: how fast the engines are, against outside references and against each other.
-//  1. AR engine tokens/s ÷ transformers.js generate() tokens/s, same folder and threads, greedy, exact lengths.
-//  2. Engine overhead: engine wall time per forward ÷ a bare session.run loop on identical inputs.
-//  3. Diffusion vs AR latency per output length for steps = L, L/4 and threshold 0.9, with pass rates.
+//  1. AR engine tokens/s ÷ transformers.js generate() tokens/s, same folder, greedy, exact lengths, 1 and 2 threads.
+//  2. Diffusion engine ÷ LLaDA's generate() in PyTorch on the same weights (bench/llada-reference.ts).
+//  3. Engine overhead: engine wall time per forward ÷ a bare session.run loop on identical inputs.
+//  4. Diffusion vs AR latency per output length (steps = L, L/4, threshold, factor, blocks with each cache mode).
+//  5. The long-output targets at L = 256 on copy, reverse and sort, pass rates next to speed.
+//  Then bench/ladder.ts: the size ladder, this machine's roofline and the predictor.
 // Every number is measured now, after warm-up, as a median. Labelled CPU when run on the CPU provider.
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -10,15 +14,16 @@ import { AutoModelForCausalLM, AutoTokenizer, env as transformersEnv } from '@hu
 import { parseArgs, intFlag, intListFlag } from '../lib/cli/args.ts';
 import { hardwareLabel, readSessionSettings } from '../lib/cli/decoding-flags.ts';
 import { createEngine, loadModel, type LoadedModel } from '../lib/engines/index.ts';
-import type { DecodingSettings, GenerationResult } from '../lib/engines/types.ts';
+import { CACHE_MODES, type DecodingSettings, type GenerationResult } from '../lib/engines/types.ts';
 import { captureEnvironment } from '../lib/env/environment.ts';
 import { BUNDLED_AR_MODEL_ID, BUNDLED_DIFFUSION_MODEL_ID } from '../lib/harness/bundled-models.ts';
-import { outputLengthFor, suiteRecords } from '../lib/harness/eval-records.ts';
+import { type EvalRecord, suiteRecords } from '../lib/harness/eval-records.ts';
 import { median } from '../lib/harness/stats.ts';
 import { projectRoot } from '../lib/paths.ts';
 import { checkCompletions } from '../lib/tasks/check.ts';
+import { diffusionVersusLlada, type LladaComparison, pytorchAvailable } from './llada-reference.ts';
 
-const args = parseArgs(process.argv.slice(2), { values: ['threads', 'ep', 'graph-opt', 'repeats', 'lengths', 'out'], switches: ['quick'] });
+const args = parseArgs(process.argv.slice(2), { values: ['threads', 'ep', 'graph-opt', 'repeats', 'lengths', 'target-items', 'out'], switches: ['quick'] });
 const quick = args.switches.has('quick'); // a smoke run: fewer items and lengths
 const session = readSessionSettings(args);
 if (session.intraOpThreads === null) session.intraOpThreads = 2; // fixed and recorded, not ORT's guess
@@ -41,7 +46,8 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
 }
 
 // ── 1. AR engine vs transformers.js ────────────────────────────────────────────────────────────────────
-async function arVersusTransformers(newTokens: number) {
+async function arVersusTransformers(newTokens: number, threads: number) {
+  const ar = await loadModel(BUNDLED_AR_MODEL_ID, { ...session, intraOpThreads: threads });
   transformersEnv.allowRemoteModels = false;
   transformersEnv.localModelPath = path.dirname(ar.info.dir) + path.sep;
   const tokenizer = await AutoTokenizer.from_pretrained(ar.info.id, { local_files_only: true });
@@ -49,7 +55,7 @@ async function arVersusTransformers(newTokens: number) {
     local_files_only: true,
     dtype: 'fp32',
     device: 'cpu',
-    session_options: { intraOpNumThreads: session.intraOpThreads!, interOpNumThreads: 1, graphOptimizationLevel: session.graphOptimizationLevel },
+    session_options: { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: session.graphOptimizationLevel },
   });
   const prompt = 'copy: k3x9q\n';
   const inputs = tokenizer(prompt, { add_special_tokens: false });
@@ -68,7 +74,7 @@ async function arVersusTransformers(newTokens: number) {
     engineTps.push(result.timings.generatedTokens / (result.timings.totalMs / 1000));
   }
   await reference.dispose();
-  return { newTokens, engineTokensPerSecond: median(engineTps), transformersTokensPerSecond: median(referenceTps), ratio: median(engineTps) / median(referenceTps) };
+  return { threads, newTokens, engineTokensPerSecond: median(engineTps), transformersTokensPerSecond: median(referenceTps), ratio: median(engineTps) / median(referenceTps) };
 }
 
 // ── 2. Engine overhead vs bare session.run ─────────────────────────────────────────────────────────────
@@ -123,8 +129,9 @@ async function diffusionOverhead(length: number) {
   return { engine: 'diffusion', length, ratio: median(ratios) };
 }
 
-// ── 3. Diffusion vs AR latency and pass rate per output length ─────────────────────────────────────────
+// ── 4. Diffusion vs AR latency and pass rate per output length ─────────────────────────────────────────
 interface LatencyRow {
+  task: string;
   length: number;
   setting: string;
   engine: 'autoregressive' | 'diffusion';
@@ -137,65 +144,95 @@ interface LatencyRow {
   speedupVsAr: number | null; // AR median total ms ÷ this setting's median total ms
 }
 
-async function latencyAt(length: number): Promise<LatencyRow[]> {
-  // Copy items whose answer exactly fills the output (copy goes to 256); at 512 the answer is 256 symbols
-  // followed by <eos> padding, and AR is forced to 512 tokens, so only diffusion's pass rate is meaningful there.
-  const answerLength = Math.min(length, 256);
-  const n = quick ? 2 : length <= 64 ? 8 : length <= 256 ? 4 : 2;
-  const records = suiteRecords('copy', [answerLength], n, 0);
-  const settings: [string, LoadedModel, Partial<DecodingSettings>][] = [
-    ['AR (KV cache, greedy)', ar, length > 256 ? { maxNewTokens: length, minNewTokens: length } : { maxNewTokens: length }],
-    ['diffusion steps=L', diffusion, { maxNewTokens: length, steps: length }],
-    ['diffusion steps=L/4', diffusion, { maxNewTokens: length, steps: length / 4 }],
-    ['diffusion threshold=0.9', diffusion, { maxNewTokens: length, threshold: 0.9 }],
-    ['diffusion factor=1', diffusion, { maxNewTokens: length, factor: 1 }],
-  ];
-  // Block-wise decoding with and without Fast-dLLM's KV cache, threshold 0.9: the cache's effect alone.
-  const block = Math.min(32, length);
-  for (const cache of ['none', 'prefix', 'dual'] as const) {
-    settings.push([`diffusion block=${block} thr=0.9 cache=${cache}`, diffusion, { maxNewTokens: length, blockLength: block, threshold: 0.9, cache }]);
-  }
+type NamedSetting = [name: string, model: LoadedModel, settings: Partial<DecodingSettings>];
+
+/** Every setting over the same records; the first setting is AR, the one every speed-up is measured against. */
+async function measure(task: string, length: number, records: EvalRecord[], settings: NamedSetting[], latencyOnly: boolean): Promise<LatencyRow[]> {
   const rows: LatencyRow[] = [];
   for (const [name, model, s] of settings) {
     const engine = createEngine(model);
     await engine.generate({ prompt: records[0]!.prompt, settings: s });
     const results: GenerationResult[] = [];
     for (const record of records) results.push(await engine.generate({ prompt: record.prompt, settings: s }));
-    const checks = await checkCompletions(records.map((r, i) => ({ ...r, completion: results[i]!.text })));
-    const passMeaningful = !(model === ar && length > 256);
+    const checks = latencyOnly ? [] : await checkCompletions(records.map((r, i) => ({ ...r, completion: results[i]!.text })));
     rows.push({
+      task,
       length,
       setting: name,
       engine: model.config.decoding,
       items: records.length,
-      passRate: passMeaningful ? checks.filter((c) => c.passed).length / records.length : null,
+      passRate: latencyOnly ? null : checks.filter((c) => c.passed).length / records.length,
       medianTotalMs: median(results.map((r) => r.timings.totalMs)),
       medianTtftMs: median(results.map((r) => r.timings.ttftMs)),
       medianForwardPasses: median(results.map((r) => r.timings.forwardPasses)),
       medianTokensPerSecond: median(results.map((r) => r.timings.tokensPerSecond)),
       speedupVsAr: null,
     });
-    log(`  L=${length} ${name}: ${rows.at(-1)!.medianTotalMs.toFixed(1)} ms`);
+    log(`  ${task} L=${length} ${name}: ${rows.at(-1)!.medianTotalMs.toFixed(1)} ms`);
   }
   for (const row of rows) row.speedupVsAr = rows[0]!.medianTotalMs / row.medianTotalMs;
   return rows;
 }
 
+/** Block-wise decoding at one block size: steps = L without a cache (the quality reference), then threshold 0.9
+ *  with each cache mode, so the cache's and the threshold's effects can be read apart. */
+function blockSettings(length: number, extra: Partial<DecodingSettings>): NamedSetting[] {
+  const block = Math.min(32, length);
+  const out: NamedSetting[] = [[`diffusion block=${block} steps=L cache=none`, diffusion, { ...extra, maxNewTokens: length, blockLength: block, steps: length }]];
+  for (const cache of CACHE_MODES) out.push([`diffusion block=${block} thr=0.9 cache=${cache}`, diffusion, { ...extra, maxNewTokens: length, blockLength: block, threshold: 0.9, cache }]);
+  return out;
+}
+
+async function latencyAt(length: number): Promise<LatencyRow[]> {
+  // Copy items whose answer exactly fills the output (copy goes to 256). Past 256 no item fills the canvas:
+  // both engines are forced to the full length (<eos> suppressed), latency only, so they do the same work.
+  const latencyOnly = length > 256;
+  const n = quick ? 2 : length <= 64 ? 8 : length <= 256 ? 4 : 2;
+  const records = suiteRecords('copy', [Math.min(length, 256)], n, 0);
+  const forced = latencyOnly ? { minNewTokens: length } : {};
+  const settings: NamedSetting[] = [
+    ['AR (KV cache, greedy)', ar, { maxNewTokens: length, ...forced }],
+    ['diffusion steps=L', diffusion, { maxNewTokens: length, steps: length, ...forced }],
+    ['diffusion steps=L/4', diffusion, { maxNewTokens: length, steps: length / 4, ...forced }],
+    ['diffusion threshold=0.9', diffusion, { maxNewTokens: length, threshold: 0.9, ...forced }],
+    ['diffusion factor=1', diffusion, { maxNewTokens: length, factor: 1, ...forced }],
+    ...blockSettings(length, forced),
+  ];
+  return measure('copy', length, records, settings, latencyOnly);
+}
+
+// ── 5. The long-output targets: L = 256 on copy, reverse and sort, pass rates next to speed ─────────────────
+async function targetsAt(length: number, task: string, n: number): Promise<LatencyRow[]> {
+  const records = suiteRecords(task, [length], n, 0);
+  return measure(task, length, records, [['AR (KV cache, greedy)', ar, { maxNewTokens: length }], ...blockSettings(length, {})], false);
+}
+
 // ── run ────────────────────────────────────────────────────────────────────────────────────────────────
 log(`bench:engines on ${label}: ${environment.cpuModel}, ${environment.cpuCores} cores, threads ${session.intraOpThreads}, ORT ${environment.onnxruntime}, Node ${environment.node}`);
 const arNewTokens = quick ? [64] : [64, 256];
-log('1/3 AR engine vs transformers.js generate()');
+// The outside references are compared with 1 thread and with 2 (issue 11), whatever --threads says.
+const referenceThreads = [1, 2];
+log('1/5 AR engine vs transformers.js generate()');
 const versusTransformers = [];
-for (const n of arNewTokens) versusTransformers.push(await arVersusTransformers(n));
-log('2/3 engine overhead vs bare session.run');
+for (const t of referenceThreads) for (const n of arNewTokens) versusTransformers.push(await arVersusTransformers(n, t));
+log("2/5 diffusion engine vs LLaDA's generate() in PyTorch");
+const versusLlada: LladaComparison[] = [];
+const lladaSkipped = quick ? 'skipped in --quick' : pytorchAvailable() ? null : 'skipped: /usr/bin/python3 has no torch (apt-get install python3-torch)';
+if (!lladaSkipped) for (const t of referenceThreads) versusLlada.push(...(await diffusionVersusLlada(BUNDLED_DIFFUSION_MODEL_ID, session, t, repeats)));
+log('3/5 engine overhead vs bare session.run');
 const overhead = [];
 for (const n of arNewTokens) overhead.push(await arOverhead(n));
 for (const n of quick ? [16] : [16, 64]) overhead.push(await diffusionOverhead(n));
-log('3/3 diffusion vs AR latency per output length');
+log('4/5 diffusion vs AR latency per output length');
 const maxLength = diffusion.config.contextLength - 270; // the longest copy prompt is ~262 tokens
 const lengths = (intListFlag(args, 'lengths') ?? (quick ? [16, 64] : [16, 64, 256, 512])).filter((l) => l <= maxLength);
 const latency: LatencyRow[] = [];
 for (const length of lengths) latency.push(...(await latencyAt(length)));
+log('5/5 long-output targets: copy, reverse and sort at L = 256');
+const targetLength = quick ? 64 : 256;
+const targetItems = intFlag(args, 'target-items', quick ? 2 : 20, 1);
+const targets: LatencyRow[] = [];
+if (targetLength <= maxLength) for (const task of ['copy', 'reverse', 'sort']) targets.push(...(await targetsAt(targetLength, task, targetItems)));
 
 // What limits the latency numbers: the cost of one forward of each kind, and the diffusion step count at which
 // diffusion would match AR's total time on this hardware.
@@ -207,19 +244,49 @@ const limits = lengths.map((length) => {
   const diffusionMsPerForward = fullSteps.medianTotalMs / fullSteps.medianForwardPasses;
   return { length, arMsPerForward, diffusionMsPerForward, breakEvenSteps: arRow.medianTotalMs / diffusionMsPerForward };
 });
-const report = { benchmark: 'engines', hardware: label, measuredAt: new Date().toISOString(), environment, session, repeats, overheadPairs, quick, models: { autoregressive: { id: ar.info.id, sha256: ar.info.sha256 }, diffusion: { id: diffusion.info.id, sha256: diffusion.info.sha256 } }, versusTransformers, overhead, latency, limits };
+const report = { benchmark: 'engines', hardware: label, measuredAt: new Date().toISOString(), environment, session, repeats, overheadPairs, quick, models: { autoregressive: { id: ar.info.id, sha256: ar.info.sha256 }, diffusion: { id: diffusion.info.id, sha256: diffusion.info.sha256 } }, versusTransformers, versusLlada, overhead, latency, limits, targets };
 
 const pct = (v: number | null) => (v === null ? '  n/a' : `${(v * 100).toFixed(0).padStart(4)}%`);
-console.log(`\nAR engine vs transformers.js generate() — greedy, exact length, ${label}, threads ${session.intraOpThreads}, median of ${repeats} (target ≥ 1.3)`);
-for (const v of versusTransformers) console.log(`  ${String(v.newTokens).padStart(4)} new tokens: engine ${v.engineTokensPerSecond.toFixed(0)} tok/s, transformers.js ${v.transformersTokensPerSecond.toFixed(0)} tok/s → ${v.ratio.toFixed(2)}×`);
+console.log(`\nAR engine vs transformers.js generate() — greedy, exact length, ${label}, median of ${repeats} (target ≥ 1.5)`);
+for (const v of versusTransformers) console.log(`  threads ${v.threads}, ${String(v.newTokens).padStart(4)} new tokens: engine ${v.engineTokensPerSecond.toFixed(0)} tok/s, transformers.js ${v.transformersTokensPerSecond.toFixed(0)} tok/s → ${v.ratio.toFixed(2)}×`);
+console.log(`\nDiffusion engine vs LLaDA's generate() in PyTorch — same weights and prompts, one block, low_confidence, ${label}, median of ${repeats} (target ≥ 2)`);
+if (lladaSkipped) console.log(`  ${lladaSkipped}`);
+for (const v of versusLlada) {
+  console.log(
+    `  threads ${v.threads}, L=${String(v.length).padStart(3)} steps=${String(v.steps).padStart(3)}: engine ${v.engineMs.toFixed(1)} ms (${v.engineForwards} forwards, ${v.engineForwardMs.toFixed(2)} ms each), PyTorch ${v.pytorchMs.toFixed(1)} ms → ${v.ratio.toFixed(2)}×${v.sameTokens ? '' : '  (outputs differ!)'}`,
+  );
+}
 console.log(`\nEngine overhead: engine wall time ÷ bare session.run loop on identical inputs, ${label}, median of ${overheadPairs} interleaved pairs (target ≤ 1.15)`);
 for (const o of overhead) console.log(`  ${o.engine.padEnd(14)} ${'newTokens' in o ? `${o.newTokens} tokens` : `L=${o.length}`}: ${o.ratio.toFixed(3)}`);
-console.log(`\nDiffusion vs AR latency per output length (copy task), ${label}, medians over items`);
-console.log('  length  setting                                   pass   median ms   ttft ms    NFE   tok/s   speedup vs AR');
-for (const r of latency) {
+const header = '  task     length  setting                                   pass   median ms   ttft ms    NFE   tok/s   speedup vs AR';
+const printRow = (r: LatencyRow) =>
   console.log(
-    `  ${String(r.length).padStart(6)}  ${r.setting.padEnd(40)} ${pct(r.passRate)} ${r.medianTotalMs.toFixed(1).padStart(11)} ${r.medianTtftMs.toFixed(1).padStart(9)} ${String(r.medianForwardPasses).padStart(6)} ${r.medianTokensPerSecond.toFixed(0).padStart(7)}   ${r.speedupVsAr!.toFixed(2)}×`,
+    `  ${r.task.padEnd(7)} ${String(r.length).padStart(6)}  ${r.setting.padEnd(40)} ${pct(r.passRate)} ${r.medianTotalMs.toFixed(1).padStart(11)} ${r.medianTtftMs.toFixed(1).padStart(9)} ${String(r.medianForwardPasses).padStart(6)} ${r.medianTokensPerSecond.toFixed(0).padStart(7)}   ${r.speedupVsAr!.toFixed(2)}×`,
   );
+console.log(`\nDiffusion vs AR latency per output length (copy; past 256 both forced to L tokens, latency only), ${label}, medians over items`);
+console.log(header);
+latency.forEach(printRow);
+const fastest = 'diffusion block=32 thr=0.9 cache=dual';
+const growth = lengths.map((length) => latency.find((r) => r.length === length && r.setting === (length < 32 ? fastest.replace('32', String(length)) : fastest))?.speedupVsAr ?? NaN);
+console.log(`  speed-up of ${fastest} vs AR by length: ${lengths.map((l, i) => `${l}: ${growth[i]!.toFixed(2)}×`).join(', ')} (target: grows with length) → ${growth.every((g, i) => i === 0 || g > growth[i - 1]!) ? 'grows' : 'does not grow'}`);
+for (const length of lengths.filter((l) => l <= 64)) {
+  const full = latency.find((r) => r.length === length && r.setting === 'diffusion steps=L')!;
+  const thr = latency.find((r) => r.length === length && r.setting === 'diffusion threshold=0.9')!;
+  const loss = ((full.passRate ?? 0) - (thr.passRate ?? 0)) * 100;
+  console.log(`  threshold 0.9 at L=${length}: NFE ${thr.medianForwardPasses} (L/4 = ${length / 4}), pass ${pct(thr.passRate).trim()} vs ${pct(full.passRate).trim()} at steps=L (target: NFE ≤ L/4 at ≤ 1 point loss) → ${thr.medianForwardPasses <= length / 4 && loss <= 1 ? 'met' : 'missed'}`);
+}
+
+console.log(`\nLong-output targets at L=${targetLength} (${targetItems} items per task), ${label}: cached threshold decoding vs AR, and its pass rate vs steps=L without a cache`);
+console.log(header);
+targets.forEach(printRow);
+for (const task of ['copy', 'reverse', 'sort']) {
+  const rows = targets.filter((r) => r.task === task);
+  if (rows.length === 0) continue;
+  const reference = rows.find((r) => r.setting.endsWith('steps=L cache=none'))!;
+  const best = rows.find((r) => r.setting.endsWith('thr=0.9 cache=dual'))!;
+  const goal = task === 'sort' ? 1.5 : 3;
+  const delta = ((best.passRate ?? 0) - (reference.passRate ?? 0)) * 100;
+  console.log(`  ${task}: ${best.speedupVsAr!.toFixed(2)}× AR (target ≥ ${goal}×), pass ${pct(best.passRate).trim()} vs ${pct(reference.passRate).trim()} at steps=L (${delta >= 0 ? '+' : ''}${delta.toFixed(0)} points; target ≥ −1) → ${best.speedupVsAr! >= goal && delta >= -1 ? 'met' : 'missed'}`);
 }
 console.log(`\nWhat limits them (${label}): one diffusion forward covers prompt + L tokens, one AR decode forward one token`);
 for (const l of limits) {
@@ -234,4 +301,12 @@ const outFile = args.values.get('out') ?? path.join(projectRoot(), 'bench', 'res
 mkdirSync(path.dirname(outFile), { recursive: true });
 writeFileSync(outFile, JSON.stringify(report, null, 2));
 console.log(`\nwrote ${path.relative(projectRoot(), outFile)}`);
+
+// The size-ladder, roofline and predictor figures (200M block ÷ AR step, predictor error) come from
+// bench/ladder.ts; run here too so this one command prints every issue-11 figure.
+if (!quick) {
+  console.log('\n── bench:ladder ──');
+  const forwarded = ['threads', 'ep', 'graph-opt'].flatMap((k) => (args.values.has(k) ? [`--${k}`, args.values.get(k)!] : []));
+  spawnSync(process.execPath, ['--import', 'tsx', path.join(projectRoot(), 'bench', 'ladder.ts'), ...forwarded], { stdio: 'inherit' });
+}
 process.exit(0);

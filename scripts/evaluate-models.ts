@@ -2,7 +2,8 @@
 // model, every task at every card length (held-out eval split, temperature 0), written to
 // models/<id>/eval_engines.json for models/train/card.py to render. Diffusion is measured with its card
 // default (steps = L, one block, low-confidence remasking) and, as extra tables, with steps = L/4, with
-// confidence-threshold decoding (0.9), and at L ≥ 128 with semi-autoregressive blocks of 32.
+// confidence-threshold decoding (0.9), and at L ≥ 128 with semi-autoregressive blocks of 32, without a cache at
+// steps = L and with the dual cache at threshold 0.9.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { intFlag, parseArgs } from '../lib/cli/args.ts';
@@ -32,6 +33,12 @@ const DIFFUSION_VARIANTS: Variant[] = [
   { name: 'steps=L/4', describe: 'steps = L/4 (4 tokens committed per step), one block', settings: {}, steps: { divisor: 4 } },
   { name: 'threshold=0.9', describe: 'confidence threshold 0.9 (every masked token above it commits; at least one per step), one block', settings: { threshold: 0.9 } },
   { name: `block=${BLOCK}`, describe: `semi-autoregressive blocks of ${BLOCK}, steps = L (one token per step)`, settings: { blockLength: BLOCK }, minLength: 128 },
+  {
+    name: `block=${BLOCK} threshold=0.9 cache=dual`,
+    describe: `blocks of ${BLOCK}, confidence threshold 0.9, Fast-dLLM's dual KV cache (the fast long-output setting of bench:engines)`,
+    settings: { blockLength: BLOCK, threshold: 0.9, cache: 'dual' },
+    minLength: 128,
+  },
 ];
 const AR_VARIANTS: Variant[] = [{ name: 'greedy', describe: 'greedy', settings: {} }];
 const AR_EXTRA_TOKENS = 8; // as in models/train/evaluate.py

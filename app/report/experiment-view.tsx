@@ -246,6 +246,7 @@ export function ExperimentView({ report, readOnly, shareUrl }: { report: ReportD
           <LengthChart data={passRate} lengths={lengths} y={<YAxis domain={[0, 100]} label={{ value: 'pass %', angle: -90, position: 'insideLeft' }} />}>
             <Lines series={all} errorKey />
           </LengthChart>
+          <CacheEffects aggregates={mine} />
         </ChartCard>
         <ChartCard id="frontier" title={`Quality–speed frontier (${task}): pass rate vs NFE, one point per setting and length`} note={note} data={frontier}>
           <ResponsiveContainer width="100%" height={280}>
@@ -422,5 +423,21 @@ function EnvironmentPanel({ report, hardware }: { report: ReportData; hardware: 
         </tbody>
       </table>
     </section>
+  );
+}
+
+/** What a diffusion KV cache cost in pass rate against the same settings without it, on the same items. */
+function CacheEffects({ aggregates }: { aggregates: Aggregate[] }) {
+  const cached = aggregates.filter((a) => a.cacheEffect);
+  if (cached.length === 0) return null;
+  return (
+    <ul className="cache-effects" aria-label="pass rate change from the KV cache">
+      {cached.map((a) => (
+        <li key={`${a.setting}|${a.length}`}>
+          L={a.length} {a.setting}: {a.cacheEffect!.passRateDelta >= 0 ? '+' : ''}
+          {(a.cacheEffect!.passRateDelta * 100).toFixed(0)} points vs {a.cacheEffect!.versus} (same {a.cacheEffect!.n} items)
+        </li>
+      ))}
+    </ul>
   );
 }

@@ -13,7 +13,7 @@ export function hardwareOf(experiment: Experiment): string {
 }
 
 export function summaryTable(aggregates: readonly Aggregate[]): string {
-  const header = ['L', 'task', 'engine', 'setting', 'n', 'pass', 'pass 95% CI', 'median ms', 'p95 ms', 'IQR ms', 'ttft ms', 'tok/s', 'NFE', 'speedup', 'speedup 95% CI'];
+  const header = ['L', 'task', 'engine', 'setting', 'n', 'pass', 'pass 95% CI', 'median ms', 'p95 ms', 'IQR ms', 'ttft ms', 'tok/s', 'NFE', 'speedup', 'speedup 95% CI', 'pass vs cache=none'];
   const rows = aggregates.map((a) => [
     String(a.length),
     a.task,
@@ -30,6 +30,7 @@ export function summaryTable(aggregates: readonly Aggregate[]): string {
     String(a.nfeMedian),
     a.speedup ? `${a.speedup.median.toFixed(2)}×` : '',
     a.speedup ? `${a.speedup.interval.low.toFixed(2)}–${a.speedup.interval.high.toFixed(2)}` : '',
+    a.cacheEffect ? `${a.cacheEffect.passRateDelta >= 0 ? '+' : ''}${(a.cacheEffect.passRateDelta * 100).toFixed(0)} pts (n=${a.cacheEffect.n})` : '',
   ]);
   return textTable(header, rows);
 }

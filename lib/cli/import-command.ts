@@ -1,4 +1,4 @@
-// `dlm import FILE`: stores results measured elsewhere (models/train/gpu_bench.py's JSON) as an experiment.
+// `dlm import FILE`: stores results measured elsewhere (the prepared GPU run's JSON files) as an experiment.
 import { readFile } from 'node:fs/promises';
 import { importRuns } from '../harness/import.ts';
 import { shareUrl } from '../harness/report.ts';
@@ -6,8 +6,9 @@ import { parseArgs, UsageError } from './args.ts';
 
 export const IMPORT_HELP = `Usage: dlm import FILE
 
-Stores a results file in the "dlm-import/1" format (written by models/train/gpu_bench.py on a GPU machine) as an
-experiment with the environment it was measured in. Pass/fail is recomputed by the task suite's checkers.`;
+Stores a results file in the "dlm-import/1" format (written on a GPU machine by scripts/gpu-run/run.sh: the
+engines sweep, or models/train/gpu_bench.py) as an experiment with the environment it was measured in. Pass/fail
+is recomputed by the task suite's checkers.`;
 
 export async function importCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, { switches: ['help'] });

@@ -54,7 +54,8 @@ export function captureEnvironment(options: { executionProvider?: string; thread
   const cpus = os.cpus();
   return {
     gitSha: process.env.DLM_GIT_SHA ?? git(['rev-parse', 'HEAD']) ?? 'unknown',
-    gitDirty: (git(['status', '--porcelain', '--untracked-files=no']) ?? '') !== '',
+    // DLM_GIT_SHA/DLM_GIT_DIRTY: a copy of the tree without .git (the prepared GPU run) says what it was made from.
+    gitDirty: process.env.DLM_GIT_DIRTY ? process.env.DLM_GIT_DIRTY === 'true' : (git(['status', '--porcelain', '--untracked-files=no']) ?? '') !== '',
     node: process.versions.node,
     onnxruntime: onnxruntimeVersion(),
     cpuModel: cpus[0]?.model.trim() ?? 'unknown',

@@ -21,10 +21,19 @@ export interface Aggregate {
   passRateInterval: Interval | null; // Wilson 95%
   passAtK: Record<string, number> | null; // "1", "k": unbiased estimator averaged over items (with samples > 1)
   speedup: { versus: string; n: number; median: number; interval: Interval } | null; // diffusion only: AR ÷ diffusion, paired by item
+  // A diffusion KV cache (prefix/dual) is approximate: its pass rate minus that of the same settings with cache
+  // none, on the items both ran, so a cache's quality cost is shown next to its speed and never hidden.
+  cacheEffect: { versus: string; n: number; passRateDelta: number } | null;
 }
 
 const groupKey = (r: Pick<Run, 'engine' | 'setting' | 'taskId' | 'requestedLength'>) => `${r.engine}|${r.setting ?? ''}|${r.taskId ?? ''}|${r.requestedLength}`;
 const itemKey = (r: Run) => `${r.taskId}|${r.requestedLength}|${r.itemId}|${r.sample}`;
+const cacheOf = (r: Run) => ((r.settings ?? {}) as { cache?: string }).cache ?? 'none';
+/** The decoding settings apart from the cache (and what differs run to run): equal for a cached setting and its reference. */
+function settingsBesidesCache(r: Run): string {
+  const { cache: _cache, seed: _seed, stopReason: _stop, ...rest } = (r.settings ?? {}) as Record<string, unknown>;
+  return `${r.taskId}|${r.requestedLength}|${JSON.stringify(Object.entries(rest).sort(([a], [b]) => a.localeCompare(b)))}`;
+}
 
 /** Aggregates in a stable order: length, task, engine (AR first), setting as first stored. */
 export function aggregateRuns(runs: readonly Run[]): Aggregate[] {
@@ -37,6 +46,13 @@ export function aggregateRuns(runs: readonly Run[]): Aggregate[] {
     if (first.engine !== 'autoregressive') continue;
     const key = `${first.taskId}|${first.requestedLength}`;
     if (!arReference.has(key)) arReference.set(key, { setting: first.setting ?? '', byItem: new Map(members.map((r) => [itemKey(r), r.totalMs])) });
+  }
+  const uncached = new Map<string, { setting: string; byItem: Map<string, boolean> }>();
+  for (const [, members] of groups) {
+    const first = members[0]!;
+    if (first.engine !== 'diffusion' || cacheOf(first) !== 'none' || first.latencyOnly) continue;
+    const byItem = new Map(members.filter((r) => r.passed !== null).map((r) => [itemKey(r), r.passed!]));
+    uncached.set(settingsBesidesCache(first), { setting: first.setting ?? '', byItem });
   }
   const aggregates: Aggregate[] = [];
   for (const members of groups.values()) {
@@ -67,6 +83,15 @@ export function aggregateRuns(runs: readonly Run[]): Aggregate[] {
       });
       if (pairs.length > 0) speedup = { versus: reference.setting, ...pairedSpeedup(pairs) };
     }
+    let cacheEffect: Aggregate['cacheEffect'] = null;
+    const noCache = first.engine === 'diffusion' && cacheOf(first) !== 'none' ? uncached.get(settingsBesidesCache(first)) : undefined;
+    if (noCache) {
+      const pairs = quality.flatMap((r) => {
+        const without = noCache.byItem.get(itemKey(r));
+        return without === undefined ? [] : [Number(r.passed) - Number(without)];
+      });
+      if (pairs.length > 0) cacheEffect = { versus: noCache.setting, n: pairs.length, passRateDelta: pairs.reduce((a, d) => a + d, 0) / pairs.length };
+    }
     aggregates.push({
       engine: first.engine,
       setting: first.setting ?? '',
@@ -85,6 +110,7 @@ export function aggregateRuns(runs: readonly Run[]): Aggregate[] {
       passRateInterval: latencyOnly || quality.length === 0 ? null : wilsonInterval(passed, quality.length),
       passAtK: latencyOnly ? null : atK,
       speedup,
+      cacheEffect,
     });
   }
   const engineOrder = (e: string) => (e === 'autoregressive' ? 0 : 1);

@@ -58,4 +58,6 @@ export const aggregateRow = (a: Aggregate) => ({
   speedupMedian: a.speedup?.median ?? null,
   speedupLow: a.speedup?.interval.low ?? null,
   speedupHigh: a.speedup?.interval.high ?? null,
+  cacheEffectVersus: a.cacheEffect?.versus ?? null,
+  cachePassRateDelta: a.cacheEffect?.passRateDelta ?? null,
 });

@@ -1,6 +1,6 @@
-// Results measured elsewhere (the prepared GPU run, models/train/gpu_bench.py) stored as an experiment with the
-// environment they were measured in. Pass/fail is recomputed here by the task suite's checkers, never trusted
-// from the file; latency-only rows get none.
+// Results measured elsewhere (the prepared GPU run: scripts/gpu-run/engines-sweep.ts, models/train/gpu_bench.py)
+// stored as an experiment with the environment they were measured in. Pass/fail is recomputed here by the task
+// suite's checkers, never trusted from the file; latency-only rows get none.
 import { recordRun } from '../db/runs.ts';
 import type { EnvironmentInfo } from '../env/environment.ts';
 import { checkCompletions } from '../tasks/check.ts';

@@ -168,6 +168,8 @@ def export_onnx(model: TinyLlama, kind: str, path: str, cached: bool | None = No
         graph, args = _DiffusionGraph(model), (ids, attn)
     # torch 1.13 warns about shape inference of constants on every export; the graph is checked below.
     warnings.filterwarnings("ignore", message="The shape inference of prim::Constant")
+    # ...and about g.op in custom symbolics (model.reshape_keeping_batch_and_length), which torch 2.x keeps.
+    warnings.filterwarnings("ignore", message=".*_graph_op' is deprecated")
     with torch.no_grad():
         torch.onnx.export(graph, args, path, input_names=in_names, output_names=out_names,
                           dynamic_axes=axes, opset_version=OPSET, do_constant_folding=True)

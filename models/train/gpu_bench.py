@@ -1,13 +1,12 @@
 """A prepared GPU run: the bundled pair's length sweep with the recipe's PyTorch decoders on CUDA, as a labelled
 reference, written as JSON that `npx dlm import FILE` stores as an experiment with the GPU's environment.
 
-The lent GPU machine has CUDA PyTorch 2.x and Python but no Node and no network. Everything this needs travels
-with the working tree (models/, models/train/) plus the pre-generated items (carry models/train/data/gpu-items.jsonl,
-written by `npx dlm tasks generate` here, see below). One call, well under 10 minutes:
+The lent GPU machine has CUDA PyTorch 2.x and Python but no Node and no network. `scripts/gpu-run/run.sh` runs
+this first, then the app's ONNX engines from the bundle that `npm run gpu:pack` builds into .gpu-run/ (carried),
+which also holds the items (.gpu-run/gpu-items.jsonl, made by `npx dlm tasks generate` here). By hand:
 
-    npx dlm tasks generate --task copy,sort --lengths 16,64,256 --n 4 --split eval --out models/train/data/gpu-items.jsonl
-    python3 models/train/gpu_bench.py --device cuda --out $OUT/gpu-run.json        # on the GPU machine
-    npx dlm import gpu-run.json                                                      # back here
+    python3 models/train/gpu_bench.py --device cuda --items .gpu-run/gpu-items.jsonl --out $OUT/gpu-pytorch.json
+    npx dlm import gpu-pytorch.json                                                  # back here
 
 A CPU dry run (`--device cpu --quick`) exercises the same code here. AR decoding uses a KV cache; both are warmed
 up and timed with the device synchronised; medians over --repeats; at lengths past the answer (latency-only

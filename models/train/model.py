@@ -58,9 +58,31 @@ class RMSNorm(nn.Module):
         return self.weight * (x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + self.eps))
 
 
-def rotate_half(x):
-    half = x.shape[-1] // 2
+def rotate_half(x, half: int):
+    # `half` is passed in, not read from x.shape: a traced shape read becomes Shape/Gather/Div nodes in ONNX.
+    # (A MatMul by a signed permutation instead of Split/Neg/Concat was tried: no faster per AR step.)
     return torch.cat((-x[..., half:], x[..., :half]), dim=-1)
+
+
+class _ReshapeKeepingBatchAndLength(torch.autograd.Function):
+    """x [B, T, ...] -> [B, T, *tail]. Exported as one Reshape to (0, 0, *tail[:-1], -1) (0 = keep that input dim),
+    where a traced view(B, T, ...) on dynamic axes builds a Shape/Gather/Unsqueeze/Concat chain for its target
+    shape: ~20 extra nodes per layer, each a few microseconds of every AR step. Same values either way."""
+
+    @staticmethod
+    def forward(ctx, x, tail):
+        return x.reshape(x.shape[0], x.shape[1], *tail)
+
+    @staticmethod
+    def symbolic(g, x, tail):
+        # The last dim as -1 (it follows from the others): torch's ONNX shape inference asserts on 0s without one.
+        return g.op("Reshape", x, g.op("Constant", value_t=torch.tensor([0, 0, *tail[:-1], -1], dtype=torch.int64)))
+
+
+def reshape_keeping_batch_and_length(x, *tail: int):
+    if torch.onnx.is_in_onnx_export():
+        return _ReshapeKeepingBatchAndLength.apply(x, tail)
+    return x.reshape(x.shape[0], x.shape[1], *tail)
 
 
 class Rotary(nn.Module):
@@ -87,12 +109,12 @@ class Attention(nn.Module):
         self.o_proj = nn.Linear(self.n_heads * self.hd, cfg.hidden_size, bias=False)
 
     def forward(self, x, cos, sin, bias, past=None):
-        B, T, _ = x.shape
-        q = self.q_proj(x).view(B, T, self.n_heads, self.hd).transpose(1, 2)
-        k = self.k_proj(x).view(B, T, self.n_kv, self.hd).transpose(1, 2)
-        v = self.v_proj(x).view(B, T, self.n_kv, self.hd).transpose(1, 2)
-        q = (q * cos + rotate_half(q) * sin) * (self.hd ** -0.5)  # scale q, not the T x T scores
-        k = k * cos + rotate_half(k) * sin
+        q = reshape_keeping_batch_and_length(self.q_proj(x), self.n_heads, self.hd).transpose(1, 2)
+        k = reshape_keeping_batch_and_length(self.k_proj(x), self.n_kv, self.hd).transpose(1, 2)
+        v = reshape_keeping_batch_and_length(self.v_proj(x), self.n_kv, self.hd).transpose(1, 2)
+        half = self.hd // 2
+        q = (q * cos + rotate_half(q, half) * sin) * (self.hd ** -0.5)  # scale q, not the T x T scores
+        k = k * cos + rotate_half(k, half) * sin
         if past is not None:
             k = torch.cat((past[0], k), dim=2)
             v = torch.cat((past[1], v), dim=2)
@@ -104,7 +126,7 @@ class Attention(nn.Module):
         if bias is not None:
             scores = scores + bias
         y = F.softmax(scores, dim=-1) @ v
-        y = y.transpose(1, 2).reshape(B, T, self.n_heads * self.hd)
+        y = reshape_keeping_batch_and_length(y.transpose(1, 2), self.n_heads * self.hd)
         return self.o_proj(y), present
 
 

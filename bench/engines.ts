@@ -182,6 +182,17 @@ function blockSettings(length: number, extra: Partial<DecodingSettings>): NamedS
   for (const cache of CACHE_MODES) out.push([`diffusion block=${block} thr=0.9 cache=${cache}`, diffusion, { ...extra, maxNewTokens: length, blockLength: block, threshold: 0.9, cache }]);
   return out;
 }
+// At long outputs each block starts with one whole-canvas forward (the cache refresh), so fewer, larger blocks
+// trade refreshes for longer windows; one block with the threshold or factor rule needs no refresh at all but
+// commits more per step. The targets try each against the same quality reference: steps = L, one block, no cache.
+function targetSettings(length: number): NamedSetting[] {
+  const out: NamedSetting[] = [['diffusion steps=L cache=none', diffusion, { maxNewTokens: length, steps: length }]];
+  for (const [name, rule] of [['thr=0.9', { threshold: 0.9 }], ['factor=1', { factor: 1 }]] as const) {
+    for (const cache of ['none', 'dual'] as const) out.push([`diffusion ${name} cache=${cache}`, diffusion, { maxNewTokens: length, ...rule, cache }]);
+  }
+  for (const block of [32, 64]) out.push([`diffusion block=${block} thr=0.9 cache=dual`, diffusion, { maxNewTokens: length, blockLength: block, threshold: 0.9, cache: 'dual' }]);
+  return out;
+}
 
 async function latencyAt(length: number): Promise<LatencyRow[]> {
   // Copy items whose answer exactly fills the output (copy goes to 256). Past 256 no item fills the canvas:
@@ -204,7 +215,7 @@ async function latencyAt(length: number): Promise<LatencyRow[]> {
 // ── 5. The long-output targets: L = 256 on copy, reverse and sort, pass rates next to speed ─────────────────
 async function targetsAt(length: number, task: string, n: number): Promise<LatencyRow[]> {
   const records = suiteRecords(task, [length], n, 0);
-  return measure(task, length, records, [['AR (KV cache, greedy)', ar, { maxNewTokens: length }], ...blockSettings(length, {})], false);
+  return measure(task, length, records, [['AR (KV cache, greedy)', ar, { maxNewTokens: length }], ...targetSettings(length)], false);
 }
 
 // ── run ────────────────────────────────────────────────────────────────────────────────────────────────
@@ -282,11 +293,14 @@ targets.forEach(printRow);
 for (const task of ['copy', 'reverse', 'sort']) {
   const rows = targets.filter((r) => r.task === task);
   if (rows.length === 0) continue;
-  const reference = rows.find((r) => r.setting.endsWith('steps=L cache=none'))!;
-  const best = rows.find((r) => r.setting.endsWith('thr=0.9 cache=dual'))!;
+  const reference = rows.find((r) => r.setting === 'diffusion steps=L cache=none')!;
   const goal = task === 'sort' ? 1.5 : 3;
-  const delta = ((best.passRate ?? 0) - (reference.passRate ?? 0)) * 100;
-  console.log(`  ${task}: ${best.speedupVsAr!.toFixed(2)}× AR (target ≥ ${goal}×), pass ${pct(best.passRate).trim()} vs ${pct(reference.passRate).trim()} at steps=L (${delta >= 0 ? '+' : ''}${delta.toFixed(0)} points; target ≥ −1) → ${best.speedupVsAr! >= goal && delta >= -1 ? 'met' : 'missed'}`);
+  for (const fast of rows.filter((r) => r.engine === 'diffusion' && r !== reference && !r.setting.endsWith('cache=none'))) {
+    const delta = ((fast.passRate ?? 0) - (reference.passRate ?? 0)) * 100;
+    console.log(
+      `  ${task}, ${fast.setting.replace('diffusion ', '')}: ${fast.speedupVsAr!.toFixed(2)}× AR (target ≥ ${goal}×), pass ${pct(fast.passRate).trim()} vs ${pct(reference.passRate).trim()} for ${reference.setting.replace('diffusion ', '')} (${delta >= 0 ? '+' : ''}${delta.toFixed(0)} points; target ≥ −1) → ${fast.speedupVsAr! >= goal && delta >= -1 ? 'met' : 'missed'}`,
+    );
+  }
 }
 console.log(`\nWhat limits them (${label}): one diffusion forward covers prompt + L tokens, one AR decode forward one token`);
 for (const l of limits) {
@@ -294,7 +308,12 @@ for (const l of limits) {
     `  L=${String(l.length).padStart(3)}: diffusion ${l.diffusionMsPerForward.toFixed(2)} ms/forward vs AR ${l.arMsPerForward.toFixed(2)} ms/forward (${(l.diffusionMsPerForward / l.arMsPerForward).toFixed(1)}×); diffusion matches AR's total time at ≈ ${l.breakEvenSteps.toFixed(1)} steps`,
   );
 }
-console.log('  AR vs transformers.js: both call the same ORT session once per token; the gap is per-token JS work outside ORT.');
+console.log('  AR vs transformers.js: both call the same ORT session once per token; the gap is per-token JS work outside ORT, so the');
+console.log('    ratio is (graph + their JS) ÷ (graph + ours): it can only grow as the graph step shrinks (npm run bench:profile).');
+console.log("  Diffusion vs LLaDA-PyTorch: the same forwards and tokens on both sides; on a long canvas both are compute-bound matmuls, so");
+console.log("    the ratio falls toward the two runtimes' kernel efficiency; it is largest where PyTorch's per-op cost dominates (short canvases).");
+console.log('  Threshold/factor at long outputs: the fewer forwards, the more tokens each commits from one prediction; where the model is');
+console.log('    unsure (L = 256 here) that costs pass rate, which the targets table shows next to the speed.');
 console.log('  Overhead: per-step scoring of every masked position in the block (float64 softmax over the vocabulary) plus run-to-run noise.');
 
 const outFile = args.values.get('out') ?? path.join(projectRoot(), 'bench', 'results', `engines-${report.measuredAt.replace(/[:.]/g, '-')}.json`);

@@ -76,7 +76,7 @@ if (existsSync(ladderDir)) {
 } else console.error('no models/ladder: run "npm run models:ladder" for the 10M/50M/200M rungs');
 
 const machine = await measureMachine(session);
-console.error(`roofline (${label}): matmul ${(machine.peakFlops / 1e9).toFixed(1)} GFLOP/s, bandwidth ${(machine.bandwidthBytesPerSecond / 1e9).toFixed(1)} GB/s, ${machine.perCallMs.toFixed(3)} ms per call`);
+console.error(`roofline (${label}): matmul ${(machine.peakFlops / 1e9).toFixed(1)} GFLOP/s, bandwidth ${(machine.bandwidthBytesPerSecond / 1e9).toFixed(1)} GB/s, ${machine.perCallMs.toFixed(3)} ms per call, ${(machine.perNodeMs * 1000).toFixed(2)} µs per node`);
 
 const shapeOf = (m: LoadedModel): ModelShape => ({
   parameters: m.info.parameters ?? 0,
@@ -86,6 +86,7 @@ const shapeOf = (m: LoadedModel): ModelShape => ({
   headDim: m.config.headDim,
   vocab: m.config.vocabSize,
   bytesPerWeight: 4,
+  nodes: m.info.graphNodes ?? 0,
 });
 
 const rows = [];
@@ -139,7 +140,7 @@ for (const r of rows) {
     `  ${r.ar.replace(/-ar$/, '').padEnd(16)} ${(r.parameters ?? 0).toLocaleString('en-US').padStart(11)} ${r.arStepMs.toFixed(2).padStart(11)} ${r.cachedBlockMs?.toFixed(2).padStart(11) ?? '          -'} ${r.blockOverArStep?.toFixed(2).padStart(10) ?? '         -'} ${r.fullCanvasMs.toFixed(2).padStart(16)} ${r.canvasOverArStep.toFixed(1).padStart(10)}`,
   );
 }
-console.log(`\nRoofline of this machine (${label}, measured with onnxruntime): matmul peak ${(machine.peakFlops / 1e9).toFixed(1)} GFLOP/s (${machine.matmulSize}² fp32), bandwidth ${(machine.bandwidthBytesPerSecond / 1e9).toFixed(1)} GB/s (${(machine.bandwidthBytes / 2 ** 20).toFixed(0)} MiB reduce), ${machine.perCallMs.toFixed(3)} ms per call; ridge ${(machine.peakFlops / machine.bandwidthBytesPerSecond).toFixed(1)} FLOP/byte`);
+console.log(`\nRoofline of this machine (${label}, measured with onnxruntime): matmul peak ${(machine.peakFlops / 1e9).toFixed(1)} GFLOP/s (${machine.matmulSize}² fp32), bandwidth ${(machine.bandwidthBytesPerSecond / 1e9).toFixed(1)} GB/s (${(machine.bandwidthBytes / 2 ** 20).toFixed(0)} MiB reduce), ${machine.perCallMs.toFixed(3)} ms per call, ${(machine.perNodeMs * 1000).toFixed(2)} µs per node; ridge ${(machine.peakFlops / machine.bandwidthBytesPerSecond).toFixed(1)} FLOP/byte`);
 console.log('Predictor (roofline + per-call cost) vs measurement, and the achieved fraction of the roofline bound per forward:');
 for (const r of rows) {
   const e = r.predictionError;

@@ -90,7 +90,7 @@ const print = (title: string, p: Awaited<ReturnType<typeof profile>>) => {
 console.log(`bench:profile on ${label}, threads ${session.intraOpThreads}: measured matmul peak ${(machine.peakFlops / 1e9).toFixed(1)} GFLOP/s, bandwidth ${(machine.bandwidthBytesPerSecond / 1e9).toFixed(1)} GB/s, per-call ${(machine.perCallMs * 1000).toFixed(0)} µs`);
 print(`AR decode step, 1 token against ${context} cached (${label})`, arProfile);
 print(`Diffusion forward over a ${canvas}-token canvas (copy prompt + L = ${length}) (${label})`, diffusionProfile);
-const shape = { parameters: diffusion.parameters ?? 0, layers: config.numLayers, hidden: config.numKeyValueHeads * config.headDim, kvHeads: config.numKeyValueHeads, headDim: config.headDim, vocab: config.vocabSize, bytesPerWeight: 4 };
+const shape = { parameters: diffusion.parameters ?? 0, layers: config.numLayers, hidden: config.numKeyValueHeads * config.headDim, kvHeads: config.numKeyValueHeads, headDim: config.headDim, vocab: config.vocabSize, bytesPerWeight: 4, nodes: diffusion.graphNodes ?? 0 };
 const flops = forwardCost(shape, canvas, canvas).flops;
 const matmulShare = diffusionProfile.ops.filter((o) => o.op.includes('MatMul')).reduce((a, o) => a + o.usPerRun, 0) / 1000 / diffusionProfile.kernelMs;
 const achieved = flops / (diffusionProfile.wallMs / 1e3);

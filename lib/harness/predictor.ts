@@ -1,6 +1,6 @@
 // A roofline latency model of both engines. Pure: a model's shape, the decoding settings and a hardware profile
-// (peak FLOP/s, memory bandwidth, per-call overhead) in; FLOPs, bytes and milliseconds per forward and per
-// generation out. A forward takes max(FLOPs / peak, bytes / bandwidth) + the per-call overhead. Anything it
+// (peak FLOP/s, memory bandwidth, per-call and per-node overhead) in; FLOPs, bytes and milliseconds per forward
+// and per generation out. A forward takes max(FLOPs / peak, bytes / bandwidth) + per call + nodes × per node. Anything it
 // says about hardware other than the one measured here is a prediction, and is labelled so.
 
 export interface ModelShape {
@@ -11,6 +11,7 @@ export interface ModelShape {
   headDim: number;
   vocab: number;
   bytesPerWeight: number; // 4 for fp32 (this app's exports), 2 for fp16/bf16
+  nodes: number; // graph nodes run per forward: each costs the profile's per-node time however small its work
 }
 
 export interface HardwareProfile {
@@ -18,20 +19,23 @@ export interface HardwareProfile {
   kind: 'measured' | 'prediction'; // 'prediction': spec-sheet numbers, never measured here
   peakFlops: number; // dense matmul FLOP/s at the profile's precision
   bandwidthBytesPerSecond: number;
-  perCallMs: number; // fixed cost of one forward call (launches, framework)
+  perCallMs: number; // fixed cost of one forward call (framework, binding)
+  perNodeMs: number; // fixed cost of each node (scheduling on a CPU, a kernel launch on a GPU)
 }
 
-/** Spec-sheet profiles (dense, no sparsity; fp16/bf16 tensor cores) for predictions only. */
+/** Spec-sheet profiles (dense, no sparsity; fp16/bf16 tensor cores) for predictions only. Per node: a typical
+ *  CUDA kernel launch (~5 µs; laptop drivers slower), an assumption, not a spec-sheet number. */
 export const GPU_PROFILES: readonly HardwareProfile[] = [
-  { name: 'NVIDIA H100 SXM (bf16)', kind: 'prediction', peakFlops: 989e12, bandwidthBytesPerSecond: 3.35e12, perCallMs: 0.05 },
-  { name: 'NVIDIA A100 80GB SXM (bf16)', kind: 'prediction', peakFlops: 312e12, bandwidthBytesPerSecond: 2.04e12, perCallMs: 0.05 },
-  { name: 'NVIDIA L4 (fp16)', kind: 'prediction', peakFlops: 121e12, bandwidthBytesPerSecond: 0.3e12, perCallMs: 0.05 },
-  { name: 'Laptop GPU, RTX 4060 class (fp16)', kind: 'prediction', peakFlops: 60e12, bandwidthBytesPerSecond: 0.256e12, perCallMs: 0.08 },
+  { name: 'NVIDIA H100 SXM (bf16)', kind: 'prediction', peakFlops: 989e12, bandwidthBytesPerSecond: 3.35e12, perCallMs: 0.05, perNodeMs: 0.005 },
+  { name: 'NVIDIA A100 80GB SXM (bf16)', kind: 'prediction', peakFlops: 312e12, bandwidthBytesPerSecond: 2.04e12, perCallMs: 0.05, perNodeMs: 0.005 },
+  { name: 'NVIDIA L4 (fp16)', kind: 'prediction', peakFlops: 121e12, bandwidthBytesPerSecond: 0.3e12, perCallMs: 0.05, perNodeMs: 0.005 },
+  { name: 'Laptop GPU, RTX 4060 class (fp16)', kind: 'prediction', peakFlops: 60e12, bandwidthBytesPerSecond: 0.256e12, perCallMs: 0.08, perNodeMs: 0.008 },
 ];
 
 export interface ForwardCost {
   flops: number;
   bytes: number;
+  nodes: number;
 }
 
 /**
@@ -43,11 +47,11 @@ export function forwardCost(shape: ModelShape, tokens: number, context: number):
   const attentionWidth = shape.hidden; // query heads × head dim
   const flops = 2 * shape.parameters * tokens + 4 * shape.layers * tokens * context * attentionWidth;
   const kvBytes = 2 * shape.layers * shape.kvHeads * shape.headDim * context * 4;
-  return { flops, bytes: shape.parameters * shape.bytesPerWeight + kvBytes };
+  return { flops, bytes: shape.parameters * shape.bytesPerWeight + kvBytes, nodes: shape.nodes };
 }
 
 export function forwardMs(cost: ForwardCost, profile: HardwareProfile): number {
-  return Math.max(cost.flops / profile.peakFlops, cost.bytes / profile.bandwidthBytesPerSecond) * 1000 + profile.perCallMs;
+  return Math.max(cost.flops / profile.peakFlops, cost.bytes / profile.bandwidthBytesPerSecond) * 1000 + profile.perCallMs + cost.nodes * profile.perNodeMs;
 }
 
 export interface DecodingPlan {

@@ -1,5 +1,5 @@
 // A roofline for this machine, measured with onnxruntime itself: the matmul peak (FLOP/s), the memory
-// bandwidth (bytes/s) and the fixed cost of one session.run call, each from a one-node ONNX graph built here
+// bandwidth (bytes/s), the fixed cost of one session.run call and of one more node, each from an ONNX graph built here
 // (so no file and no Python is needed). The predictor (predictor.ts) turns a model size and decoding settings
 // into both engines' latency with such a profile.
 import * as ort from 'onnxruntime-node';
@@ -31,10 +31,19 @@ function floatTensor(name: string, dims: (number | string)[]): number[] {
   return [...stringField(1, name), ...bytesField(2, bytesField(1, tensorType))];
 }
 
-function model(node: { op: string; inputs: string[]; output: string }, inputs: [string, (number | string)[]][], output: [string, (number | string)[]]): Uint8Array {
-  const nodeProto = [...node.inputs.flatMap((i) => stringField(1, i)), ...stringField(2, node.output), ...stringField(4, node.op)];
-  const graph = [...bytesField(1, nodeProto), ...stringField(2, 'roofline'), ...inputs.flatMap(([n, d]) => bytesField(11, floatTensor(n, d))), ...bytesField(12, floatTensor(...output))];
+type OnnxNode = { op: string; inputs: string[]; output: string };
+
+function model(nodes: OnnxNode | OnnxNode[], inputs: [string, (number | string)[]][], output: [string, (number | string)[]]): Uint8Array {
+  const nodeProtos = (Array.isArray(nodes) ? nodes : [nodes]).flatMap((node) =>
+    bytesField(1, [...node.inputs.flatMap((i) => stringField(1, i)), ...stringField(2, node.output), ...stringField(4, node.op)]),
+  );
+  const graph = [...nodeProtos, ...stringField(2, 'roofline'), ...inputs.flatMap(([n, d]) => bytesField(11, floatTensor(n, d))), ...bytesField(12, floatTensor(...output))];
   return Uint8Array.from([...intField(1, 8), ...bytesField(8, intField(2, 14)), ...bytesField(7, graph)]);
+}
+
+/** x → Neg → Neg → … → y on one float: n nodes of no work, so the time is the per-node cost. */
+function negChain(n: number): OnnxNode[] {
+  return Array.from({ length: n }, (_, i) => ({ op: 'Neg', inputs: [i === 0 ? 'X' : `t${i}`], output: i === n - 1 ? 'Y' : `t${i + 1}` }));
 }
 
 async function medianMs(session: ort.InferenceSession, feeds: Record<string, ort.Tensor>, repeats: number): Promise<number> {
@@ -65,14 +74,19 @@ export async function measureMachine(settings: SessionSettings, { matmulSize = 1
   const big = new ort.Tensor('float32', new Float32Array(count).fill(1), [count]);
   const reduceMs = await medianMs(reduce, { X: big }, repeats);
   const identity = await ort.InferenceSession.create(model({ op: 'Identity', inputs: ['X'], output: 'Y' }, [['X', [1]]], ['Y', [1]]), options);
-  const callMs = await medianMs(identity, { X: new ort.Tensor('float32', new Float32Array(1), [1]) }, 50);
-  await Promise.all([matmul.release(), reduce.release(), identity.release()]);
+  const one = { X: new ort.Tensor('float32', new Float32Array(1), [1]) };
+  const callMs = await medianMs(identity, one, 50);
+  const chainLength = 200;
+  const chain = await ort.InferenceSession.create(model(negChain(chainLength), [['X', [1]]], ['Y', [1]]), options);
+  const nodeMs = Math.max(0, ((await medianMs(chain, one, 50)) - callMs) / chainLength);
+  await Promise.all([matmul.release(), reduce.release(), identity.release(), chain.release()]);
   return {
     name: settings.executionProvider === 'cpu' ? 'this CPU (measured)' : `this ${settings.executionProvider} device (measured)`,
     kind: 'measured',
     peakFlops: (2 * n * n * n) / (matmulMs / 1000),
     bandwidthBytesPerSecond: (count * 4) / (reduceMs / 1000),
     perCallMs: callMs,
+    perNodeMs: nodeMs,
     matmulSize: n,
     bandwidthBytes: count * 4,
   };

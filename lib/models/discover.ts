@@ -6,7 +6,7 @@ import { projectRoot } from '../paths.ts';
 import { UserError } from '../user-error.ts';
 import { sha256OfFile } from './file-hash.ts';
 import { isLogitConvention, type LogitConvention, logitConventionProblem } from './logit-convention.ts';
-import { countOnnxParameters } from './onnx-parameters.ts';
+import { countOnnxNodes, countOnnxParameters } from './onnx-parameters.ts';
 
 export type DecodingKind = 'autoregressive' | 'diffusion';
 
@@ -16,6 +16,7 @@ export interface ModelInfo {
   decoding: DecodingKind | null; // from config.json "decoding"; null when missing or unknown
   modelType: string | null; // config.json model_type, e.g. "llama"
   parameters: number | null; // floating-point weights in the ONNX graph
+  graphNodes: number | null; // nodes that run per forward (Constant excluded), before onnxruntime's fusions
   contextLength: number | null; // max_position_embeddings
   vocabSize: number | null;
   maskTokenId: number | null; // diffusion models only
@@ -54,6 +55,7 @@ export async function describeModelFolder(dir: string): Promise<ModelInfo> {
     decoding: null,
     modelType: null,
     parameters: null,
+    graphNodes: null,
     contextLength: null,
     vocabSize: null,
     maskTokenId: null,
@@ -96,7 +98,9 @@ export async function describeModelFolder(dir: string): Promise<ModelInfo> {
   info.fileBytes = files.reduce((sum, f) => sum + statSync(f).size, 0);
   info.sha256 = await sha256OfFile(onnxFile);
   try {
-    info.parameters = countOnnxParameters(readFileSync(onnxFile));
+    const bytes = readFileSync(onnxFile);
+    info.parameters = countOnnxParameters(bytes);
+    info.graphNodes = countOnnxNodes(bytes);
   } catch (error) {
     info.problems.push(`onnx/model.onnx unreadable: ${(error as Error).message}`);
   }

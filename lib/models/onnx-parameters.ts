@@ -92,3 +92,29 @@ export function countOnnxParameters(bytes: Uint8Array): number {
   if (!sawGraph) throw new Error('not an ONNX model: no graph found');
   return total;
 }
+
+/** Nodes of the main graph that run (Constant nodes excluded: onnxruntime folds them), read from NodeProto.op_type. */
+export function countOnnxNodes(bytes: Uint8Array): number {
+  const model = new WireReader(bytes);
+  let nodes = 0;
+  while (!model.done()) {
+    const [field, wireType] = model.tag();
+    const bounds = model.value(wireType);
+    if (field !== 7 || !bounds) continue;
+    const graph = new WireReader(bytes, bounds.end, bounds.start);
+    while (!graph.done()) {
+      const [graphField, graphWire] = graph.tag();
+      const node = graph.value(graphWire);
+      if (graphField !== 1 || !node) continue;
+      const reader = new WireReader(bytes, node.end, node.start);
+      let op = '';
+      while (!reader.done()) {
+        const [nodeField, nodeWire] = reader.tag();
+        const value = reader.value(nodeWire);
+        if (nodeField === 4 && value) op = new TextDecoder().decode(bytes.subarray(value.start, value.end));
+      }
+      if (op !== 'Constant') nodes++;
+    }
+  }
+  return nodes;
+}

@@ -85,7 +85,7 @@ def engine_eval_meta(ee) -> str:
     ns = sorted({(c["length"], c["n"]) for c in ee["cells"] if not c.get("skipped")})
     return (f"Re-measured through the app's ONNX engines (`lib/engines`, onnxruntime-node {env['onnxruntime']}, "
             f"{ee['hardware']}: {env['cpuModel']}) by `npm run models:eval` on {ee['measuredAt'][:10]}, git "
-            f"{env['gitSha'][:10]}: {ee['decoding']}. Same items and decoding rules as the PyTorch table. Items per cell: " + ", ".join(f"L={L}: {n}" for L, n in ns) +
+            f"{env['gitSha'][:10]}: {ee['decoding']}. Same decoding rules and item streams as the PyTorch table (which may hold only the first items of each cell: its own line gives the counts). Items per cell: " + ", ".join(f"L={L}: {n}" for L, n in ns) +
             f". This table is the one the app's numbers agree with; the PyTorch table below is the recipe's own.")
 
 
@@ -191,18 +191,25 @@ def card(folder, partners) -> str:
            "(`\"diffusion_logits\": \"aligned\"` in `config.json`)."))
     adaptation = ""
     init = (summary or {}).get("init")
-    if init and kind == "diffusion":
+    # The run that turned AR weights into a diffusion model, wherever it sits in this model's chain of runs.
+    adapt_run = next((r for r in compute_chain(summary) if r["kind"] == "diffusion"
+                      and (r.get("init") or {}).get("kind") == "autoregressive"), None) if summary else None
+    if adapt_run and kind == "diffusion":
+        start = adapt_run["init"]
         adaptation = (f"\n\n**Adapted from an AR model** (as Dream 7B from Qwen2.5 and DiffuLLaMA from LLaMA 2): "
-                      f"training started from `{init['model_dir']}`'s weights (pytorch_model.bin SHA-256 "
-                      f"`{init['pytorch_model_sha256']}`, {init['steps']:,} steps of its last run), with the causal "
+                      f"training started from `{start['model_dir']}`'s weights (pytorch_model.bin SHA-256 "
+                      f"`{start['pytorch_model_sha256']}`, {start['steps']:,} steps of its last run), with the causal "
                       f"mask removed at once (no annealing) and a fresh optimiser. Its compute is counted below.")
-        partner_weights = os.path.join(REPO, init["model_dir"], "pytorch_model.bin")
-        if os.path.exists(partner_weights) and file_sha256(partner_weights) != init["pytorch_model_sha256"]:
-            partner_summary = read(os.path.join(REPO, init["model_dir"]), "train_summary.json") or {}
-            adaptation += (f" That checkpoint is the AR model at {init['total_compute']['minutes']} CPU-minutes; the "
-                           f"bundled `{os.path.basename(init['model_dir'])}` trained on to "
-                           f"{total_compute(partner_summary)['minutes'] if partner_summary else '?'} CPU-minutes after "
-                           f"it (in parallel with this adaptation), so its weights differ from the starting point.")
+        partner_weights = os.path.join(REPO, start["model_dir"], "pytorch_model.bin")
+        if os.path.exists(partner_weights) and file_sha256(partner_weights) != start["pytorch_model_sha256"]:
+            partner_summary = read(os.path.join(REPO, start["model_dir"]), "train_summary.json") or {}
+            adaptation += (f" That checkpoint is the AR model at {start['total_compute']['minutes']} CPU-minutes; the "
+                           f"bundled `{os.path.basename(start['model_dir'])}` trained on after it, to "
+                           f"{total_compute(partner_summary)['minutes'] if partner_summary else '?'} CPU-minutes, "
+                           f"so its weights differ from the starting point.")
+        if init and init is not adapt_run["init"] and init.get("kind") == "diffusion":
+            adaptation += (f" The adapted model was then **continued** from its own weights (SHA-256 "
+                           f"`{init['pytorch_model_sha256']}`) with a fresh optimiser; all runs are counted below.")
     elif init:
         adaptation = (f"\n\n**Continued** from `{init['model_dir']}` (pytorch_model.bin SHA-256 "
                       f"`{init['pytorch_model_sha256']}`) with a fresh optimiser; all runs are counted below.")

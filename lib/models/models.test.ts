@@ -4,8 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { describeModelFolder, discoverModels } from './discover.ts';
-import { countOnnxParameters } from './onnx-parameters.ts';
+import { countOnnxNodes, countOnnxParameters } from './onnx-parameters.ts';
 import { BUNDLED_AR_MODEL_ID, BUNDLED_DIFFUSION_MODEL_ID } from '../harness/bundled-models.ts';
+import { projectRoot } from '../paths.ts';
 
 // Minimal protobuf writer, just enough to build an ONNX ModelProto by hand for the tests.
 const varint = (n: number): number[] => {
@@ -40,6 +41,18 @@ describe('countOnnxParameters', () => {
   test('rejects bytes that are not an ONNX model', () => {
     assert.throws(() => countOnnxParameters(Uint8Array.from(intField(1, 8))), /no graph/);
     assert.throws(() => countOnnxParameters(Uint8Array.from([0x0f, 0x01])), /not an ONNX file|truncated/);
+  });
+});
+
+describe('countOnnxNodes', () => {
+  const node = (op: string) => field(1, [...field(1, [...Buffer.from('x')]), ...field(2, [...Buffer.from('y')]), ...field(4, [...Buffer.from(op)])]);
+  test('counts the graph nodes that run: Constant nodes are folded away, initializers are no nodes', () => {
+    const graph = [...node('MatMul'), ...node('Constant'), ...node('Add'), ...field(5, tensor([4], 1))];
+    assert.equal(countOnnxNodes(Uint8Array.from([...intField(1, 8), ...field(7, graph)])), 2);
+  });
+  test('the bundled AR export runs a few hundred nodes', async () => {
+    const info = await describeModelFolder(path.join(projectRoot(), 'models', BUNDLED_AR_MODEL_ID));
+    assert.ok(info.graphNodes! > 100 && info.graphNodes! < 400, `${info.graphNodes}`);
   });
 });
 

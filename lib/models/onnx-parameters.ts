@@ -70,10 +70,9 @@ function tensorElementCount(bytes: Uint8Array, start: number, end: number): { co
   return { count, dataType };
 }
 
-/** Number of floating-point weights stored as initializers in the model's main graph. */
-export function countOnnxParameters(bytes: Uint8Array): number {
+/** Calls `visit` with each field of the model's main graph (GraphProto): 1 = node, 5 = initializer, ... */
+function forEachGraphField(bytes: Uint8Array, visit: (field: number, bounds: { start: number; end: number }) => void): void {
   const model = new WireReader(bytes);
-  let total = 0;
   let sawGraph = false;
   while (!model.done()) {
     const [field, wireType] = model.tag();
@@ -83,38 +82,37 @@ export function countOnnxParameters(bytes: Uint8Array): number {
     const graph = new WireReader(bytes, bounds.end, bounds.start);
     while (!graph.done()) {
       const [graphField, graphWire] = graph.tag();
-      const tensor = graph.value(graphWire);
-      if (graphField !== 5 || !tensor) continue;
-      const { count, dataType } = tensorElementCount(bytes, tensor.start, tensor.end);
-      if (FLOAT_TYPES.has(dataType)) total += count;
+      const value = graph.value(graphWire);
+      if (value) visit(graphField, value);
     }
   }
   if (!sawGraph) throw new Error('not an ONNX model: no graph found');
+}
+
+/** Number of floating-point weights stored as initializers in the model's main graph. */
+export function countOnnxParameters(bytes: Uint8Array): number {
+  let total = 0;
+  forEachGraphField(bytes, (field, tensor) => {
+    if (field !== 5) return;
+    const { count, dataType } = tensorElementCount(bytes, tensor.start, tensor.end);
+    if (FLOAT_TYPES.has(dataType)) total += count;
+  });
   return total;
 }
 
 /** Nodes of the main graph that run (Constant nodes excluded: onnxruntime folds them), read from NodeProto.op_type. */
 export function countOnnxNodes(bytes: Uint8Array): number {
-  const model = new WireReader(bytes);
   let nodes = 0;
-  while (!model.done()) {
-    const [field, wireType] = model.tag();
-    const bounds = model.value(wireType);
-    if (field !== 7 || !bounds) continue;
-    const graph = new WireReader(bytes, bounds.end, bounds.start);
-    while (!graph.done()) {
-      const [graphField, graphWire] = graph.tag();
-      const node = graph.value(graphWire);
-      if (graphField !== 1 || !node) continue;
-      const reader = new WireReader(bytes, node.end, node.start);
-      let op = '';
-      while (!reader.done()) {
-        const [nodeField, nodeWire] = reader.tag();
-        const value = reader.value(nodeWire);
-        if (nodeField === 4 && value) op = new TextDecoder().decode(bytes.subarray(value.start, value.end));
-      }
-      if (op !== 'Constant') nodes++;
+  forEachGraphField(bytes, (field, node) => {
+    if (field !== 1) return;
+    const reader = new WireReader(bytes, node.end, node.start);
+    let op = '';
+    while (!reader.done()) {
+      const [nodeField, nodeWire] = reader.tag();
+      const value = reader.value(nodeWire);
+      if (nodeField === 4 && value) op = new TextDecoder().decode(bytes.subarray(value.start, value.end));
     }
-  }
+    if (op !== 'Constant') nodes++;
+  });
   return nodes;
 }

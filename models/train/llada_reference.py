@@ -21,17 +21,9 @@ import torch.nn.functional as F
 
 import runtime
 import tokenizer as tok
+from decode import num_transfer_tokens
 from export_onnx import load_model
 from model import align_logits
-
-
-def get_num_transfer_tokens(block_mask_index: torch.Tensor, steps: int) -> torch.Tensor:
-    """[B, steps]: the masked count split evenly over steps, the remainder to the first ones (LLaDA's rule)."""
-    mask_num = block_mask_index.sum(dim=1, keepdim=True)
-    base, remainder = mask_num // steps, mask_num % steps
-    counts = base.expand(-1, steps).clone()
-    counts += (torch.arange(steps)[None, :] < remainder).long()
-    return counts
 
 
 @torch.no_grad()
@@ -44,8 +36,8 @@ def llada_generate(model, prompt: torch.Tensor, steps: int, gen_length: int, blo
     steps_per_block = steps // num_blocks
     for b in range(num_blocks):
         end = prompt.shape[1] + (b + 1) * block_length
-        block_mask_index = x[:, end - block_length:end] == mask_id
-        num_transfer = get_num_transfer_tokens(block_mask_index, steps_per_block)
+        # LLaDA's get_num_transfer_tokens (batch 1 here): the block's masks split evenly, remainder first.
+        num_transfer = num_transfer_tokens(int((x[:, end - block_length:end] == mask_id).sum()), steps_per_block)
         for i in range(steps_per_block):
             mask_index = x == mask_id
             logits = align_logits(model(x)[0], model.cfg.diffusion_logits)
@@ -56,9 +48,8 @@ def llada_generate(model, prompt: torch.Tensor, steps: int, gen_length: int, blo
             x0 = torch.where(mask_index, x0, x)
             confidence = torch.where(mask_index, x0_p, torch.full_like(x0_p, -float("inf")))
             transfer = torch.zeros_like(x0, dtype=torch.bool)
-            for j in range(confidence.shape[0]):
-                _, select = torch.topk(confidence[j], k=int(num_transfer[j, i]))
-                transfer[j, select] = True
+            _, select = torch.topk(confidence[0], k=num_transfer[i])
+            transfer[0, select] = True
             x[transfer] = x0[transfer]
     return x
 

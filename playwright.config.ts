@@ -5,7 +5,8 @@ import path from 'node:path';
 import { defineConfig } from '@playwright/test';
 
 const port = Number(process.env.E2E_PORT ?? 3210);
-const scratch = mkdtempSync(path.join(os.tmpdir(), 'dlm-e2e-'));
+// In the environment, so test workers (which load this file again) find the server's database to seed it.
+const scratch = (process.env.DLM_E2E_SCRATCH ??= mkdtempSync(path.join(os.tmpdir(), 'dlm-e2e-')));
 
 export default defineConfig({
   testDir: './e2e',
@@ -25,6 +26,7 @@ export default defineConfig({
     url: `http://127.0.0.1:${port}`,
     reuseExistingServer: false,
     timeout: 120_000,
-    env: { DATABASE_URL: `file:${path.join(scratch, 'e2e.db')}` },
+    // No rate limit on the shared server (specs would throttle each other); e2e/token.spec.ts tests it on its own.
+    env: { DATABASE_URL: `file:${path.join(scratch, 'e2e.db')}`, DLM_RATE_LIMIT: 'off' },
   },
 });

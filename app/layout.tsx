@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import type { ReactNode } from 'react';
 import './globals.css';
+import { TokenDialog } from './token-dialog.tsx';
 
 export const metadata: Metadata = {
   title: 'Diffusion Playground',
@@ -23,6 +24,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           <span className="tagline">masked diffusion vs autoregressive, measured here</span>
         </header>
         <main>{children}</main>
+        <TokenDialog />
       </body>
     </html>
   );

@@ -1,5 +1,7 @@
 // Home: the playground, and what is stored so far.
 import { countExperiments } from '@/lib/db/experiments.ts';
+import { playgroundModelChoices } from '@/lib/harness/model-choices.ts';
+import { availableBlockDiffusionModel } from '@/lib/harness/bundled-models.ts';
 import { TASK_NAMES } from '@/lib/tasks/registry.ts';
 import { Playground } from './playground/playground.tsx';
 
@@ -15,6 +17,7 @@ async function storedExperiments(): Promise<{ count: number } | { error: string 
 
 export default async function HomePage() {
   const stored = await storedExperiments();
+  const blockModel = await availableBlockDiffusionModel(); // the third panel, when the block-diffusion model is there
   return (
     <>
       <h1>Playground</h1>
@@ -22,14 +25,14 @@ export default async function HomePage() {
         The same prompt through the bundled autoregressive model (KV cache) and the masked-diffusion model of the same size, measured on this
         machine. Pick a task item to have the answer checked.
       </p>
-      <Playground tasks={TASK_NAMES} />
+      <Playground tasks={TASK_NAMES} blockModel={blockModel} modelChoices={await playgroundModelChoices()} />
       {'error' in stored ? (
         <p className="error-box" data-testid="database-error">
           Database unavailable: {stored.error}
         </p>
       ) : (
         <p className="muted" data-testid="experiment-count">
-          {stored.count} experiment{stored.count === 1 ? '' : 's'} stored. <a href="/experiments">Experiments →</a>
+          {stored.count} experiment{stored.count === 1 ? '' : 's'} stored. <a href="/experiments">Experiments →</a> · <a href="/claims" data-testid="claims-link">The article’s claims, checked here →</a>
         </p>
       )}
     </>

@@ -2,7 +2,8 @@
 //  1. AR engine tokens/s ÷ transformers.js generate() tokens/s, same folder, greedy, exact lengths, 1 and 2 threads.
 //  2. Diffusion engine ÷ LLaDA's generate() in PyTorch on the same weights (bench/llada-reference.ts).
 //  3. Engine overhead: engine wall time per forward ÷ a bare session.run loop on identical inputs.
-//  4. Diffusion vs AR latency per output length (steps = L, L/4, threshold, factor, blocks with each cache mode).
+//  4. Diffusion vs AR latency per output length (steps = L, L/4, threshold, factor, blocks with each cache mode;
+//     block diffusion with threshold 0.9 and steps = cap, when models/tiny-llama-block-diffusion is there).
 //  5. The long-output targets at L = 256 on copy, reverse and sort, pass rates next to speed.
 //  Then bench/ladder.ts: the size ladder, this machine's roofline and the predictor.
 // Every number is measured now, after warm-up, as a median. Labelled CPU when run on the CPU provider.
@@ -14,9 +15,9 @@ import { AutoModelForCausalLM, AutoTokenizer, env as transformersEnv } from '@hu
 import { parseArgs, intFlag, intListFlag } from '../lib/cli/args.ts';
 import { hardwareLabel, readSessionSettings } from '../lib/cli/decoding-flags.ts';
 import { createEngine, loadModel, type LoadedModel } from '../lib/engines/index.ts';
-import { CACHE_MODES, type DecodingSettings, type GenerationResult } from '../lib/engines/types.ts';
+import { CACHE_MODES, type DecodingSettings, type EngineKind, type GenerationResult } from '../lib/engines/types.ts';
 import { captureEnvironment } from '../lib/env/environment.ts';
-import { BUNDLED_AR_MODEL_ID, BUNDLED_DIFFUSION_MODEL_ID } from '../lib/harness/bundled-models.ts';
+import { availableBlockDiffusionModel, BUNDLED_AR_MODEL_ID, BUNDLED_DIFFUSION_MODEL_ID } from '../lib/harness/bundled-models.ts';
 import { type EvalRecord, suiteRecords } from '../lib/harness/eval-records.ts';
 import { median } from '../lib/harness/stats.ts';
 import { projectRoot } from '../lib/paths.ts';
@@ -35,6 +36,8 @@ const log = (line: string) => console.error(line);
 
 const ar = await loadModel(BUNDLED_AR_MODEL_ID, session);
 const diffusion = await loadModel(BUNDLED_DIFFUSION_MODEL_ID, session);
+const blockModelId = await availableBlockDiffusionModel();
+const blockDiffusion = blockModelId ? await loadModel(blockModelId, session) : null; // optional third engine
 const environment = captureEnvironment({ executionProvider: session.executionProvider, threads: session.intraOpThreads });
 
 const int64 = (values: number[]) => new ort.Tensor('int64', BigInt64Array.from(values.map(BigInt)), [1, values.length]);
@@ -134,7 +137,7 @@ interface LatencyRow {
   task: string;
   length: number;
   setting: string;
-  engine: 'autoregressive' | 'diffusion';
+  engine: EngineKind;
   items: number;
   passRate: number | null;
   medianTotalMs: number;
@@ -208,6 +211,13 @@ async function latencyAt(length: number): Promise<LatencyRow[]> {
     ['diffusion threshold=0.9', diffusion, { maxNewTokens: length, threshold: 0.9, ...forced }],
     ['diffusion factor=1', diffusion, { maxNewTokens: length, factor: 1, ...forced }],
     ...blockSettings(length, forced),
+    // Block diffusion stops at <eos> like AR (its length is a cap); latency-only lengths force it to L as well.
+    ...(blockDiffusion
+      ? ([
+          ['block diffusion steps=cap', blockDiffusion, { maxNewTokens: length, steps: length, ...forced }],
+          ['block diffusion threshold=0.9', blockDiffusion, { maxNewTokens: length, threshold: 0.9, ...forced }],
+        ] satisfies NamedSetting[])
+      : []),
   ];
   return measure('copy', length, records, settings, latencyOnly);
 }
@@ -234,7 +244,7 @@ log('3/5 engine overhead vs bare session.run');
 const overhead = [];
 for (const n of arNewTokens) overhead.push(await arOverhead(n));
 for (const n of quick ? [16] : [16, 64]) overhead.push(await diffusionOverhead(n));
-log('4/5 diffusion vs AR latency per output length');
+log(`4/5 diffusion vs AR latency per output length${blockDiffusion ? ' (with block diffusion)' : ' (block diffusion skipped: no usable models/tiny-llama-block-diffusion)'}`);
 const maxLength = diffusion.config.contextLength - 270; // the longest copy prompt is ~262 tokens
 const lengths = (intListFlag(args, 'lengths') ?? (quick ? [16, 64] : [16, 64, 256, 512])).filter((l) => l <= maxLength);
 const latency: LatencyRow[] = [];
@@ -255,7 +265,7 @@ const limits = lengths.map((length) => {
   const diffusionMsPerForward = fullSteps.medianTotalMs / fullSteps.medianForwardPasses;
   return { length, arMsPerForward, diffusionMsPerForward, breakEvenSteps: arRow.medianTotalMs / diffusionMsPerForward };
 });
-const report = { benchmark: 'engines', hardware: label, measuredAt: new Date().toISOString(), environment, session, repeats, overheadPairs, quick, models: { autoregressive: { id: ar.info.id, sha256: ar.info.sha256 }, diffusion: { id: diffusion.info.id, sha256: diffusion.info.sha256 } }, versusTransformers, versusLlada, overhead, latency, limits, targets };
+const report = { benchmark: 'engines', hardware: label, measuredAt: new Date().toISOString(), environment, session, repeats, overheadPairs, quick, models: { autoregressive: { id: ar.info.id, sha256: ar.info.sha256 }, diffusion: { id: diffusion.info.id, sha256: diffusion.info.sha256 }, ...(blockDiffusion ? { block_diffusion: { id: blockDiffusion.info.id, sha256: blockDiffusion.info.sha256 } } : {}) }, versusTransformers, versusLlada, overhead, latency, limits, targets };
 
 const pct = (v: number | null) => (v === null ? '  n/a' : `${(v * 100).toFixed(0).padStart(4)}%`);
 console.log(`\nAR engine vs transformers.js generate() — greedy, exact length, ${label}, median of ${repeats} (target ≥ 1.5)`);

@@ -3,3 +3,13 @@
 export class UserError extends Error {
   override name = 'UserError';
 }
+
+/** A user mistake in one named field of a request, spec or flag set (the app answers 400 naming it; the CLI exits 2). */
+export class FieldError extends UserError {
+  constructor(
+    readonly field: string,
+    readonly problem: string,
+  ) {
+    super(`${field}: ${problem}`);
+  }
+}

@@ -17,7 +17,7 @@ import { type EvalRecord, suiteRecords } from '../lib/harness/eval-records.ts';
 import { type EvalCell, evaluateRecords } from '../lib/harness/evaluate.ts';
 import { FAMILIES } from '../lib/tasks/registry.ts';
 
-const CARD_LENGTHS = [8, 16, 32, 64, 128, 256];
+const CARD_LENGTHS = [8, 16, 32, 64, 128, 256, 512]; // 512: expand only (the other families end at 256)
 const BLOCK = 32;
 
 interface Variant {
@@ -41,6 +41,12 @@ const DIFFUSION_VARIANTS: Variant[] = [
   },
 ];
 const AR_VARIANTS: Variant[] = [{ name: 'greedy', describe: 'greedy', settings: {} }];
+// Block diffusion: the token budget is a cap (generation stops at the block holding <eos>), like AR's.
+const BLOCK_DIFFUSION_VARIANTS: Variant[] = [
+  { name: 'steps=L', describe: 'one token per step inside each block (steps = cap), exact KV cache of finished blocks', settings: {} },
+  { name: 'threshold=0.9', describe: 'confidence threshold 0.9 inside each block (at least one token per step), exact KV cache', settings: { threshold: 0.9 } },
+];
+const variantsFor = (decoding: string) => (decoding === 'diffusion' ? DIFFUSION_VARIANTS : decoding === 'block_diffusion' ? BLOCK_DIFFUSION_VARIANTS : AR_VARIANTS);
 const AR_EXTRA_TOKENS = 8; // as in models/train/evaluate.py
 const args = parseArgs(process.argv.slice(2), { values: ['n-short', 'n-128', 'n-256', 'threads', 'ep', 'graph-opt', 'models'] });
 const session = readSessionSettings(args);
@@ -54,7 +60,7 @@ for (const id of modelIds) {
   const model = await loadModel(id, session);
   const started = performance.now();
   const variants: Record<string, { describe: string; cells: (EvalCell | { task: string; length: number; n: 0; skipped: string })[] }> = {};
-  for (const variant of model.config.decoding === 'diffusion' ? DIFFUSION_VARIANTS : AR_VARIANTS) {
+  for (const variant of variantsFor(model.config.decoding)) {
     const cells: (typeof variants)[string]['cells'] = [];
     for (const family of FAMILIES) {
       // add stops at 255 digits; it stands in the 256 column, labelled by its real length.
@@ -62,7 +68,7 @@ for (const id of modelIds) {
       for (const length of [...new Set(lengths)]) {
         const records = suiteRecords(family.name, [length], nFor(length), 0);
         try {
-          const outputLength = model.config.decoding === 'autoregressive' ? arBudget : undefined;
+          const outputLength = model.config.decoding === 'diffusion' ? undefined : arBudget;
           const settings = { temperature: 0, remasking: 'low_confidence' as const, ...variant.settings };
           const { cells: [cell] } = await evaluateRecords(model, records, settings, { outputLength, steps: variant.steps });
           cells.push(cell!);
@@ -78,13 +84,13 @@ for (const id of modelIds) {
     }
     variants[variant.name] = { describe: variant.describe, cells };
   }
-  const defaultVariant = model.config.decoding === 'diffusion' ? 'steps=L' : 'greedy';
+  const defaultVariant = model.config.decoding === 'autoregressive' ? 'greedy' : 'steps=L';
   const cells = variants[defaultVariant]!.cells;
   const report = {
     model: id,
     modelSha256: model.info.sha256,
     engine: model.config.decoding,
-    decoding: model.config.decoding === 'diffusion' ? `canvas L = answer budget (copy/reverse/sort/code: L, add: K+1), steps = L, block = L, low_confidence remasking, temperature 0, ${model.config.diffusionLogits} logits` : `greedy with KV cache, max new tokens = answer length + ${AR_EXTRA_TOKENS}`,
+    decoding: model.config.decoding === 'block_diffusion' ? `blocks of ${model.config.blockSize ?? '?'} with an exact KV cache, one token per step, low_confidence remasking, temperature 0, cap = answer length + ${AR_EXTRA_TOKENS}` : model.config.decoding === 'diffusion' ? `canvas L = answer budget (copy/reverse/sort/code: L, add: K+1), steps = L, block = L, low_confidence remasking, temperature 0, ${model.config.diffusionLogits} logits` : `greedy with KV cache, max new tokens = answer length + ${AR_EXTRA_TOKENS}`,
     split: 'eval',
     seed: 0,
     hardware: hardwareLabel(session),

@@ -2,6 +2,7 @@
 import { FieldError } from '@/lib/harness/field-error.ts';
 import { QueueFullError } from '@/lib/harness/decode-queue.ts';
 import { SweepBusyError } from '@/lib/harness/sweep-jobs.ts';
+import { SweepRunningError } from '@/lib/harness/sweep.ts';
 import { UserError } from '@/lib/user-error.ts';
 
 export const json = (body: unknown, init: ResponseInit = {}) => Response.json(body, init);
@@ -12,6 +13,7 @@ export function errorResponse(error: unknown): Response {
   if (error instanceof FieldError) return json({ error: message, field: error.field }, { status: 400 });
   if (error instanceof QueueFullError) return json({ error: message }, { status: 429, headers: { 'Retry-After': String(error.retryAfterSeconds) } });
   if (error instanceof SweepBusyError) return json({ error: message, running: error.runningId }, { status: 409 });
+  if (error instanceof SweepRunningError) return json({ error: message, running: error.experimentId }, { status: 409 });
   if (error instanceof UserError) return json({ error: message }, { status: /^no experiment/.test(message) ? 404 : 400 });
   console.error(error);
   return json({ error: `internal error: ${message}` }, { status: 500 });

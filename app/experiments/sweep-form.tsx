@@ -1,6 +1,7 @@
 'use client';
 // Starts a sweep (the same spec as `dlm bench`) as a background job and shows its progress until it ends.
 import { useEffect, useState } from 'react';
+import { authorizedFetch } from '../token-dialog.tsx';
 
 export const DEFAULT_SMALL_SWEEP = { title: 'default small sweep', tasks: ['copy'], lengths: [8, 16], itemsPerLength: 3, diffusion: [{ steps: ['L', 'L/4'] }], warmup: 1, repeats: 1 };
 
@@ -64,7 +65,7 @@ export function SweepProgress({ id, onDone }: { id: string; onDone?: () => void 
         {progress?.job?.error && ` · ${progress.job.error}`}
       </span>{' '}
       {running ? (
-        <button type="button" onClick={() => void fetch(`/api/experiments/${id}/cancel`, { method: 'POST' })} data-testid="cancel-sweep">
+        <button type="button" onClick={() => void authorizedFetch(`/api/experiments/${id}/cancel`, { method: 'POST' })} data-testid="cancel-sweep">
           Cancel
         </button>
       ) : (
@@ -94,7 +95,7 @@ export function SweepForm({ tasks: taskNames, onStarted }: { tasks: readonly str
     setErrors({});
     setBusy(true);
     try {
-      const response = await fetch('/api/experiments', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(spec) });
+      const response = await authorizedFetch('/api/experiments', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(spec) });
       const body = await response.json();
       if (!response.ok) setErrors({ [body.field ? inputFor(body.field) : 'form']: body.error });
       else {
@@ -208,7 +209,7 @@ export function DefaultSweepButton() {
         type="button"
         data-testid="default-sweep"
         onClick={async () => {
-          const response = await fetch('/api/experiments', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(DEFAULT_SMALL_SWEEP) });
+          const response = await authorizedFetch('/api/experiments', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(DEFAULT_SMALL_SWEEP) });
           const body = await response.json();
           if (response.ok) setId(body.id);
           else setError(body.error);

@@ -1,4 +1,5 @@
 import type { ModelInfo } from '@/lib/models/discover.ts';
+import { apiKeyIsSet } from '@/lib/models/remote-config.ts';
 
 function formatBytes(bytes: number | null): string {
   if (bytes === null) return '—';
@@ -30,7 +31,14 @@ export function ModelTable({ models }: { models: ModelInfo[] }) {
         {models.map((m) => (
           <tr key={m.dir} data-testid="model-row" data-model-id={m.id}>
             <td className="mono">{m.id}</td>
-            <td>{m.decoding ? <span className={`badge ${m.decoding}`}>{m.decoding}</span> : '—'}</td>
+            <td>
+              {m.decoding ? <span className={`badge ${m.decoding}`}>{m.decoding}</span> : '—'}
+              {m.remote && (
+                <div className="muted" data-testid="remote-model">
+                  {m.remote.paradigm} via {m.remote.host} ({m.remote.model}){m.remote.apiKeyEnv && !apiKeyIsSet(m.remote) ? ` · set ${m.remote.apiKeyEnv}` : ''}
+                </div>
+              )}
+            </td>
             <td className="num">{m.parameters?.toLocaleString('en-US') ?? '—'}</td>
             <td className="num">{m.contextLength ?? '—'}</td>
             <td className="num">{formatBytes(m.fileBytes)}</td>

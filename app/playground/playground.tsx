@@ -1,22 +1,26 @@
 'use client';
 // The playground: one prompt (or a task item with its expected answer) through both engines, streamed live.
 // The AR panel shows tokens as they come; the diffusion panel the canvas of masks filling in, each position
-// coloured by the confidence it was committed with, with a slider to replay the steps afterwards.
+// coloured by the confidence it was committed with, with a slider to replay the steps afterwards. When the
+// block-diffusion model is there, a third panel shows its canvas growing one block at a time, each block denoising.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { authorizedFetch } from '../token-dialog.tsx';
 import { REMASKING_POLICIES } from '@/lib/engines/settings.ts';
 import { CACHE_MODES } from '@/lib/engines/types.ts';
+import type { ModelChoice, ModelChoices } from '@/lib/harness/model-choices.ts';
 
-type Engine = 'autoregressive' | 'diffusion';
+type Engine = 'autoregressive' | 'diffusion' | 'block_diffusion';
 interface Committed {
   position: number;
   text: string;
   confidence: number;
 }
 type Event =
-  | { type: 'meta'; prompt: string; task: string | null; expected: string | null; hardware: string; threads: number | null; models: Record<Engine, string> }
+  | { type: 'meta'; prompt: string; task: string | null; expected: string | null; hint?: string | null; hardware: string; threads: number | null; models: Record<'autoregressive' | 'diffusion', string> & { block_diffusion?: string }; remote?: Partial<Record<'autoregressive' | 'diffusion', string>> }
   | { type: 'start'; engine: Engine; promptTokens: number; length: number }
-  | { type: 'token'; engine: 'autoregressive'; index: number; text: string; elapsedMs: number }
-  | { type: 'step'; engine: 'diffusion'; step: number; committed: Committed[]; elapsedMs: number }
+  | { type: 'token'; engine: 'autoregressive' | 'diffusion'; index: number; text: string; elapsedMs: number } // a remote diffusion model streams text
+  | { type: 'step'; engine: 'diffusion' | 'block_diffusion'; step: number; committed: Committed[]; elapsedMs: number }
+  | { type: 'block'; engine: 'block_diffusion'; block: number; start: number; length: number; elapsedMs: number }
   | { type: 'done'; engine: Engine; text: string; stopReason: string; passed: boolean | null; timings: { ttftMs: number; totalMs: number; forwardPasses: number; tokensPerSecond: number; generatedTokens: number } }
   | { type: 'summary'; speedup: number | null; experimentId: string | null }
   | { type: 'error'; engine: Engine | null; message: string };
@@ -25,14 +29,17 @@ interface Side {
   length: number;
   started: boolean;
   tokens: string[]; // AR
-  steps: { committed: Committed[]; elapsedMs: number }[]; // diffusion
+  steps: { committed: Committed[]; elapsedMs: number; canvas: number }[]; // diffusion; canvas = positions shown (block diffusion grows)
+  grown: number; // block diffusion: positions of the blocks opened so far
+  blockSize: number | null; // block diffusion: from its first block
   firstMs: number | null;
   lastMs: number;
   done: Extract<Event, { type: 'done' }> | null;
   error: string | null;
 }
 
-const emptySide = (): Side => ({ length: 0, started: false, tokens: [], steps: [], firstMs: null, lastMs: 0, done: null, error: null });
+const emptySide = (): Side => ({ length: 0, started: false, tokens: [], steps: [], grown: 0, blockSize: null, firstMs: null, lastMs: 0, done: null, error: null });
+const emptySides = (): Record<Engine, Side> => ({ autoregressive: emptySide(), diffusion: emptySide(), block_diffusion: emptySide() });
 // Choice lists come from lib (declared once); task names arrive as props from the server page.
 const REMASKING = REMASKING_POLICIES;
 const CACHES = CACHE_MODES;
@@ -51,7 +58,9 @@ function FieldMessage({ field, errors }: { field: string; errors: Record<string,
   ) : null;
 }
 
-export function Playground({ tasks }: { tasks: readonly string[] }) {
+export function Playground({ tasks, blockModel = null, modelChoices = null }: { tasks: readonly string[]; blockModel?: string | null; modelChoices?: ModelChoices | null }) {
+  const [arModel, setArModel] = useState(modelChoices?.autoregressive[0]?.id ?? '');
+  const [dfModel, setDfModel] = useState(modelChoices?.diffusion[0]?.id ?? '');
   const [mode, setMode] = useState<'item' | 'prompt'>('item');
   const [prompt, setPrompt] = useState('copy: k3x9ab\n');
   const [task, setTask] = useState(tasks[0] ?? 'copy');
@@ -60,15 +69,18 @@ export function Playground({ tasks }: { tasks: readonly string[] }) {
   const [item, setItem] = useState<{ prompt: string; answer: string } | null>(null);
   const [ar, setAr] = useState({ maxNewTokens: '', temperature: '0', topK: '0', topP: '1' });
   const [df, setDf] = useState({ maxNewTokens: '', steps: '', blockLength: '', remasking: 'low_confidence', threshold: '', factor: '', cache: 'none', temperature: '0' });
+  const [bd, setBd] = useState({ maxNewTokens: '', steps: '', remasking: 'low_confidence', threshold: '', factor: '', temperature: '0' });
+  const [runBlock, setRunBlock] = useState(blockModel !== null);
   const [seed, setSeed] = useState('0');
   const [threads, setThreads] = useState('');
   const [store, setStore] = useState(true);
   const [running, setRunning] = useState(false);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [meta, setMeta] = useState<Extract<Event, { type: 'meta' }> | null>(null);
-  const [sides, setSides] = useState<Record<Engine, Side>>({ autoregressive: emptySide(), diffusion: emptySide() });
+  const [sides, setSides] = useState<Record<Engine, Side>>(emptySides);
   const [summary, setSummary] = useState<Extract<Event, { type: 'summary' }> | null>(null);
   const [replay, setReplay] = useState<number | null>(null);
+  const [blockReplay, setBlockReplay] = useState<number | null>(null);
   const [, setTick] = useState(0); // re-renders the live counters while a run streams
   const abort = useRef<AbortController | null>(null);
 
@@ -110,8 +122,11 @@ export function Playground({ tasks }: { tasks: readonly string[] }) {
           if (event.text !== '<eos>') side.tokens = [...side.tokens, event.text]; // the end shows as the verdict, not as text
           side.firstMs ??= event.elapsedMs;
           side.lastMs = event.elapsedMs;
+        } else if (event.type === 'block') {
+          side.grown = event.start + event.length;
+          side.blockSize ??= event.length;
         } else if (event.type === 'step') {
-          side.steps = [...side.steps, { committed: event.committed, elapsedMs: event.elapsedMs }];
+          side.steps = [...side.steps, { committed: event.committed, elapsedMs: event.elapsedMs, canvas: side.grown || side.length }];
           side.firstMs ??= event.elapsedMs;
           side.lastMs = event.elapsedMs;
         } else if (event.type === 'done') side.done = event;
@@ -125,20 +140,25 @@ export function Playground({ tasks }: { tasks: readonly string[] }) {
     setMeta(null);
     setSummary(null);
     setReplay(null);
-    setSides({ autoregressive: emptySide(), diffusion: emptySide() });
+    setBlockReplay(null);
+    setSides(emptySides());
     const body = {
       ...(mode === 'item' ? { item: { task, length: num(itemLength), index: num(itemIndex) } } : { prompt: prompt.replace(/\\n/g, '\n') }),
       autoregressive: { maxNewTokens: num(ar.maxNewTokens), temperature: num(ar.temperature), topK: num(ar.topK), topP: num(ar.topP) },
       diffusion: { maxNewTokens: num(df.maxNewTokens), steps: df.steps.trim() === '' ? undefined : /^\d+$/.test(df.steps.trim()) ? Number(df.steps) : df.steps.trim(), blockLength: num(df.blockLength), remasking: df.remasking, threshold: num(df.threshold), factor: num(df.factor), cache: df.cache, temperature: num(df.temperature) },
+      ...(blockModel && runBlock
+        ? { blockDiffusion: { maxNewTokens: num(bd.maxNewTokens), steps: bd.steps.trim() === '' ? undefined : /^\d+$/.test(bd.steps.trim()) ? Number(bd.steps) : bd.steps.trim(), remasking: bd.remasking, threshold: num(bd.threshold), factor: num(bd.factor), temperature: num(bd.temperature) } }
+        : {}),
       seed: num(seed),
       threads: num(threads),
       store,
+      ...(modelChoices ? { models: { autoregressive: arModel, diffusion: dfModel } } : {}),
     };
     const controller = new AbortController();
     abort.current = controller;
     setRunning(true);
     try {
-      const response = await fetch('/api/playground', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), signal: controller.signal });
+      const response = await authorizedFetch('/api/playground', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), signal: controller.signal });
       if (!response.ok) {
         const problem = await response.json().catch(() => ({ error: `HTTP ${response.status}` }));
         const retry = response.headers.get('Retry-After');
@@ -223,6 +243,7 @@ export function Playground({ tasks }: { tasks: readonly string[] }) {
         </fieldset>
         <fieldset>
           <legend>Autoregressive</legend>
+          <ModelPicker side="autoregressive" choices={modelChoices?.autoregressive} value={arModel} onChange={setArModel} errors={errors} />
           <div className="row">
             {(['maxNewTokens', 'temperature', 'topK', 'topP'] as const).map((k) => (
               <label key={k}>
@@ -236,6 +257,7 @@ export function Playground({ tasks }: { tasks: readonly string[] }) {
         </fieldset>
         <fieldset>
           <legend>Diffusion</legend>
+          <ModelPicker side="diffusion" choices={modelChoices?.diffusion} value={dfModel} onChange={setDfModel} errors={errors} />
           <div className="row">
             {(['maxNewTokens', 'steps', 'blockLength', 'threshold', 'factor', 'temperature'] as const).map((k) => (
               <label key={k}>
@@ -264,6 +286,33 @@ export function Playground({ tasks }: { tasks: readonly string[] }) {
           </div>
           <FieldMessage field="diffusion" errors={errors} />
         </fieldset>
+        {blockModel && (
+          <fieldset data-testid="block-settings">
+            <legend>Block diffusion</legend>
+            <div className="row">
+              <label className="check">
+                <input type="checkbox" checked={runBlock} onChange={(e) => setRunBlock(e.target.checked)} data-testid="bd-run" /> Run
+              </label>
+              {(['maxNewTokens', 'steps', 'threshold', 'factor', 'temperature'] as const).map((k) => (
+                <label key={k}>
+                  {{ maxNewTokens: 'Max tokens (cap)', steps: 'Steps (N, L, L/4)', threshold: 'Threshold', factor: 'Factor', temperature: 'Temperature' }[k]}
+                  <input value={bd[k]} placeholder={k === 'threshold' || k === 'factor' ? 'off' : k === 'temperature' ? undefined : 'auto'} onChange={(e) => setBd({ ...bd, [k]: e.target.value })} data-testid={`bd-${k}`} {...fieldProps(`blockDiffusion.${k}`)} />
+                  <FieldMessage field={`blockDiffusion.${k}`} errors={errors} />
+                </label>
+              ))}
+              <label>
+                Remasking
+                <select value={bd.remasking} onChange={(e) => setBd({ ...bd, remasking: e.target.value })}>
+                  {REMASKING.map((r) => (
+                    <option key={r}>{r}</option>
+                  ))}
+                </select>
+              </label>
+            </div>
+            <p className="muted">Blocks of the model&apos;s size, each denoised in parallel on an exact KV cache of the finished ones; stops at &lt;eos&gt;, so max tokens is a cap.</p>
+            <FieldMessage field="blockDiffusion" errors={errors} />
+          </fieldset>
+        )}
         <fieldset>
           <legend>Both</legend>
           <div className="row">
@@ -293,14 +342,24 @@ export function Playground({ tasks }: { tasks: readonly string[] }) {
           <FieldMessage field="body" errors={errors} />
         </div>
       </form>
+      {meta?.hint && (
+        <p className="note" role="status" data-testid="prompt-hint">
+          {meta.hint}
+        </p>
+      )}
       {meta && (
         <p className="muted" data-testid="run-meta">
           Measured on <strong>{meta.hardware}</strong> (threads {meta.threads ?? 'default'}); the engines run one after the other so neither slows the other. {meta.expected !== null && <>Expected: <code data-testid="expected">{meta.expected}</code></>}
         </p>
       )}
-      <div className="panels">
-        <ArPanel side={sides.autoregressive} model={meta?.models.autoregressive} />
-        <DiffusionPanel side={sides.diffusion} model={meta?.models.diffusion} replay={replay} setReplay={setReplay} />
+      <div className={blockModel && runBlock ? 'panels three' : 'panels'}>
+        <ArPanel side={sides.autoregressive} model={meta?.models.autoregressive} remote={meta?.remote?.autoregressive} />
+        {meta?.remote?.diffusion ? (
+          <RemoteDiffusionPanel side={sides.diffusion} model={meta.models.diffusion} remote={meta.remote.diffusion} />
+        ) : (
+          <DiffusionPanel side={sides.diffusion} model={meta?.models.diffusion} replay={replay} setReplay={setReplay} />
+        )}
+        {blockModel && runBlock && <DiffusionPanel side={sides.block_diffusion} model={meta?.models.block_diffusion ?? blockModel} replay={blockReplay} setReplay={setBlockReplay} block />}
       </div>
       {summary && (
         <div className="card summary" data-testid="summary">
@@ -308,6 +367,11 @@ export function Playground({ tasks }: { tasks: readonly string[] }) {
             <p>
               Speedup (AR total ÷ diffusion total, CPU): <strong data-testid="speedup">{summary.speedup.toFixed(2)}×</strong> —{' '}
               {summary.speedup >= 1 ? `diffusion ${summary.speedup.toFixed(2)}× faster` : `diffusion ${(1 / summary.speedup).toFixed(2)}× slower`}
+            </p>
+          )}
+          {sides.autoregressive.done && sides.block_diffusion.done && (
+            <p>
+              Block diffusion (AR total ÷ block total, CPU): <strong data-testid="block-speedup">{(sides.autoregressive.done.timings.totalMs / sides.block_diffusion.done.timings.totalMs).toFixed(2)}×</strong>
             </p>
           )}
           {summary.experimentId && (
@@ -330,9 +394,30 @@ function Verdict({ passed }: { passed: boolean | null | undefined }) {
   );
 }
 
-function Counters({ side }: { side: Side }) {
+/** Each panel's model: any local model of its kind or remote model of its paradigm (shown when there is a choice). */
+function ModelPicker({ side, choices, value, onChange, errors }: { side: 'autoregressive' | 'diffusion'; choices?: ModelChoice[]; value: string; onChange: (id: string) => void; errors: Record<string, string> }) {
+  if (!choices || choices.length < 2) return null;
+  return (
+    <label className="model-picker">
+      Model
+      <select value={value} onChange={(e) => onChange(e.target.value)} data-testid={`${side === 'autoregressive' ? 'ar' : 'df'}-model`}>
+        {choices.map((c) => (
+          <option key={c.id} value={c.id} disabled={c.unavailable !== null}>
+            {c.id}
+            {c.remote ? ' (remote)' : ''}
+            {c.unavailable ? ` — ${c.unavailable}` : ''}
+          </option>
+        ))}
+      </select>
+      {choices.find((c) => c.id === value)?.remote && <span className="muted">{side === 'diffusion' ? 'remote: only length, temperature and seed apply; ' : ''}figures include the network</span>}
+      <FieldMessage field={`models.${side}`} errors={errors} />
+    </label>
+  );
+}
+
+function Counters({ side, remote = false }: { side: Side; remote?: boolean }) {
   const t = side.done?.timings;
-  const nfe = t?.forwardPasses ?? (side.tokens.length || side.steps.length);
+  const nfe = remote ? '—' : (t?.forwardPasses ?? (side.tokens.length || side.steps.length)); // unknown behind an API
   const tokens = t?.generatedTokens ?? side.tokens.length;
   const elapsed = t?.totalMs ?? side.lastMs;
   return (
@@ -357,7 +442,7 @@ function Counters({ side }: { side: Side }) {
   );
 }
 
-function ArPanel({ side, model }: { side: Side; model?: string }) {
+function ArPanel({ side, model, remote }: { side: Side; model?: string; remote?: string }) {
   return (
     <section className="card panel" aria-label="Autoregressive output" data-testid="ar-panel">
       <h2>
@@ -366,17 +451,20 @@ function ArPanel({ side, model }: { side: Side; model?: string }) {
         </span>{' '}
         Autoregressive {model && <span className="muted mono">{model}</span>} <Verdict passed={side.done?.passed} />
       </h2>
+      {remote && <p className="muted" data-testid="ar-remote">{remote}</p>}
       <pre className="stream" data-testid="ar-output" aria-live="polite">
         {side.tokens.join('')}
         {side.started && !side.done && <span className="cursor">▍</span>}
       </pre>
-      <Counters side={side} />
+      <Counters side={side} remote={remote !== undefined} />
       {side.error && <p className="error-box">{side.error}</p>}
     </section>
   );
 }
 
-function DiffusionPanel({ side, model, replay, setReplay }: { side: Side; model?: string; replay: number | null; setReplay: (n: number | null) => void }) {
+/** The diffusion canvas; with `block`, block diffusion's: only the blocks opened by the shown step, a gap between blocks. */
+function DiffusionPanel({ side, model, replay, setReplay, block = false }: { side: Side; model?: string; replay: number | null; setReplay: (n: number | null) => void; block?: boolean }) {
+  const id = (name: string) => (block ? `block-${name}` : name); // test ids stay unique with two canvases
   // Steps can arrive faster than the screen refreshes (a few ms each on small canvases): show them one per
   // frame so every intermediate canvas is seen. Display only; the timings are measured on the server.
   const [live, setLive] = useState(0);
@@ -388,23 +476,24 @@ function DiffusionPanel({ side, model, replay, setReplay }: { side: Side; model?
   }, [live, side.steps.length]);
   const shown = replay ?? Math.min(live, side.steps.length);
   const canvas = useMemo(() => {
-    const cells: (Committed | null)[] = new Array(side.length).fill(null);
+    const size = block ? (shown > 0 ? side.steps[shown - 1]!.canvas : (side.steps[0]?.canvas ?? side.grown)) : side.length;
+    const cells: (Committed | null)[] = new Array(size).fill(null);
     side.steps.slice(0, shown).forEach((s) => s.committed.forEach((c) => (cells[c.position] = c)));
     return cells;
-  }, [side.steps, side.length, shown]);
+  }, [side.steps, side.length, side.grown, shown, block]);
   return (
-    <section className="card panel" aria-label="Diffusion output" data-testid="diffusion-panel">
+    <section className="card panel" aria-label={block ? 'Block diffusion output' : 'Diffusion output'} data-testid={block ? 'block-panel' : 'diffusion-panel'}>
       <h2>
         <span className="engine-mark df" aria-hidden>
           ■
         </span>{' '}
-        Diffusion {model && <span className="muted mono">{model}</span>} <Verdict passed={side.done?.passed} />
+        {block ? 'Block diffusion' : 'Diffusion'} {model && <span className="muted mono">{model}</span>} <Verdict passed={side.done?.passed} />
       </h2>
-      <div className="canvas" data-testid="canvas" data-step={shown} aria-label={`canvas after step ${shown}`}>
+      <div className="canvas" data-testid={id('canvas')} data-step={shown} aria-label={`canvas after step ${shown}`}>
         {canvas.map((c, i) => (
           <span
             key={i}
-            className={c ? 'cell committed' : 'cell masked'}
+            className={`${c ? 'cell committed' : 'cell masked'}${block && side.blockSize && i > 0 && i % side.blockSize === 0 ? ' block-start' : ''}`}
             style={c ? { background: confidenceColour(c.confidence) } : undefined}
             title={c ? `position ${i}: ${JSON.stringify(c.text)}, confidence ${c.confidence.toFixed(3)}` : `position ${i}: masked`}
           >
@@ -415,18 +504,41 @@ function DiffusionPanel({ side, model, replay, setReplay }: { side: Side; model?
       {side.done && side.steps.length > 0 && (
         <label className="replay">
           Replay step {shown} / {side.steps.length}
-          <input type="range" min={0} max={side.steps.length} value={shown} onChange={(e) => setReplay(Number(e.target.value))} data-testid="replay" />
+          <input type="range" min={0} max={side.steps.length} value={shown} onChange={(e) => setReplay(Number(e.target.value))} data-testid={id('replay')} />
         </label>
       )}
       <p className="legend muted">
         Colour = confidence when committed (pale: low, strong: high; hover for the number). ∎ = end of output.
       </p>
       {side.done && (
-        <pre className="stream" data-testid="diffusion-output">
+        <pre className="stream" data-testid={block ? 'block-output' : 'diffusion-output'}>
           {side.done.text}
         </pre>
       )}
       <Counters side={side} />
+      {side.error && <p className="error-box">{side.error}</p>}
+    </section>
+  );
+}
+
+/** A remote diffusion model: its API streams text deltas, not canvases, so the text is shown as it arrives. */
+function RemoteDiffusionPanel({ side, model, remote }: { side: Side; model?: string; remote: string }) {
+  return (
+    <section className="card panel" aria-label="Diffusion output" data-testid="diffusion-panel">
+      <h2>
+        <span className="engine-mark df" aria-hidden>
+          ■
+        </span>{' '}
+        Diffusion {model && <span className="muted mono">{model}</span>} <Verdict passed={side.done?.passed} />
+      </h2>
+      <p className="muted" data-testid="df-remote">
+        {remote}: the provider sends text, not its denoising steps
+      </p>
+      <pre className="stream" data-testid="diffusion-output" aria-live="polite">
+        {side.done?.text ?? side.tokens.join('')}
+        {side.started && !side.done && <span className="cursor">▍</span>}
+      </pre>
+      <Counters side={side} remote />
       {side.error && <p className="error-box">{side.error}</p>}
     </section>
   );

@@ -6,7 +6,9 @@
 import { type ReactElement, type ReactNode, useEffect, useMemo, useState } from 'react';
 import { Area, CartesianGrid, ComposedChart, ErrorBar, Legend, Line, ReferenceLine, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Aggregate } from '@/lib/harness/aggregate.ts';
+import { formatCost } from '@/lib/harness/cost-format.ts';
 import { ChartCard } from './chart-card.tsx';
+import { PairView, playgroundPair } from './pair-view.tsx';
 
 export interface ReportRun {
   id: string;
@@ -27,6 +29,8 @@ export interface ReportRun {
   passed: boolean | null;
   error: string | null;
   prompt: string;
+  failure?: string | null; // a remote request that failed after its retries
+  costUsd?: number | null;
 }
 
 export interface ReportData {
@@ -43,13 +47,15 @@ export interface ReportData {
   };
   runs: ReportRun[];
   aggregates: Aggregate[];
+  cost?: { totalUsd: number; runs: number; estimated: boolean } | null; // remote models with a price
 }
 
-const AR_COLOUR = '#1c7ed6';
-const DIFFUSION_COLOURS = ['#e8590c', '#2f9e44', '#ae3ec9', '#f08c00', '#c2255c', '#0c8599'];
-const shortEngine = (e: string) => (e === 'autoregressive' ? 'AR' : 'diffusion');
+export const AR_COLOUR = '#1c7ed6';
+export const DIFFUSION_COLOURS = ['#e8590c', '#2f9e44', '#ae3ec9', '#f08c00', '#c2255c', '#0c8599'];
+const BLOCK_COLOURS = ['#5f3dc4', '#087f5b', '#862e9c', '#364fc7']; // block diffusion: the third series, dotted
+const shortEngine = (e: string) => (e === 'autoregressive' ? 'AR' : e === 'block_diffusion' ? 'block' : 'diffusion');
 
-interface Series {
+export interface Series {
   key: string; // unique label used as the data key
   engine: string;
   setting: string;
@@ -61,10 +67,15 @@ interface Series {
 function seriesOf(aggregates: Aggregate[], suffix = '', dashed = false): Series[] {
   const seen = new Map<string, Series>();
   let d = 0;
+  let b = 0;
   for (const a of aggregates) {
     const key = `${shortEngine(a.engine)} ${a.setting}${suffix}`;
     if (seen.has(key)) continue;
     const ar = a.engine === 'autoregressive';
+    if (a.engine === 'block_diffusion') {
+      seen.set(key, { key, engine: a.engine, setting: a.setting, colour: BLOCK_COLOURS[b++ % BLOCK_COLOURS.length]!, dash: dashed ? '6 3' : '1 3', shape: 'diamond' });
+      continue;
+    }
     seen.set(key, {
       key,
       engine: a.engine,
@@ -102,13 +113,20 @@ function hardwareLabel(env: ReportData['experiment']['environment']): string {
   return env.executionProvider === 'cpu' ? `CPU: ${env.cpuModel}, ${env.threads ?? 'default'} threads` : `GPU ${env.gpuModel ?? ''} (${env.executionProvider})`;
 }
 
+// Axis titles get room of their own, outside the tick labels: a taller x axis with the title at its bottom,
+// a wider y axis with the title at its left edge, and ticks in at most 5 characters.
+const compactTick = new Intl.NumberFormat('en', { notation: 'compact', maximumSignificantDigits: 3 });
+const formatTick = (value: unknown) => (typeof value === 'number' ? compactTick.format(value) : String(value));
+const xAxisTitled = (value: string) => ({ height: 42, tickFormatter: formatTick, label: { value, position: 'insideBottom' as const, offset: 0 } });
+const yAxisTitled = (value: string) => ({ width: 64, tickFormatter: formatTick, label: { value, angle: -90, position: 'insideLeft' as const, offset: 0, style: { textAnchor: 'middle' as const } } });
+
 /** The frame every chart against output length shares: log-scaled L axis, grid, tooltip, legend. */
-function LengthChart({ data, lengths, y, children }: { data: Record<string, unknown>[]; lengths: number[]; y: ReactElement; children: ReactNode }) {
+export function LengthChart({ data, lengths, y, children }: { data: Record<string, unknown>[]; lengths: number[]; y: ReactElement; children: ReactNode }) {
   return (
     <ResponsiveContainer width="100%" height={280}>
-      <ComposedChart data={data} margin={{ top: 8, right: 16, bottom: 20, left: 8 }}>
+      <ComposedChart data={data} margin={{ top: 8, right: 16, bottom: 4, left: 8 }}>
         <CartesianGrid strokeDasharray="3 3" opacity={0.4} />
-        <XAxis dataKey="length" type="number" scale="log" domain={['dataMin', 'dataMax']} ticks={lengths} label={{ value: 'output length L (tokens)', position: 'insideBottom', offset: -4 }} />
+        <XAxis dataKey="length" type="number" scale="log" domain={['dataMin', 'dataMax']} ticks={lengths} {...xAxisTitled('output length L (tokens)')} />
         {y}
         <Tooltip />
         <Legend />
@@ -118,7 +136,7 @@ function LengthChart({ data, lengths, y, children }: { data: Record<string, unkn
   );
 }
 
-function Lines({ series, errorKey }: { series: Series[]; errorKey?: boolean }) {
+export function Lines({ series, errorKey }: { series: Series[]; errorKey?: boolean }) {
   return (
     <>
       {series.map((s) => (
@@ -146,6 +164,7 @@ export function ExperimentView({ report, readOnly, shareUrl }: { report: ReportD
   const [task, setTask] = useState(tasks[0] ?? '');
   const [overlay, setOverlay] = useState<ReportData | null>(null);
   const hardware = hardwareLabel(experiment.environment);
+  const pair = playgroundPair(report); // a saved playground pair: its side-by-side instead of charts against length
   const cpu = experiment.environment.executionProvider === 'cpu';
 
   const mine = aggregates.filter((a) => a.task === task);
@@ -159,7 +178,7 @@ export function ExperimentView({ report, readOnly, shareUrl }: { report: ReportD
     wide(mine, series, '', (a) => a.latencyMedianMs, (a) => [0, a.latencyP95Ms - a.latencyMedianMs]),
     wide(theirs, overlaySeries, ' (B)', (a) => a.latencyMedianMs, (a) => [0, a.latencyP95Ms - a.latencyMedianMs]),
   );
-  const speedupSeries = all.filter((s) => s.engine === 'diffusion');
+  const speedupSeries = all.filter((s) => s.engine !== 'autoregressive');
   const speedup = merge(
     wide(mine, series, '', (a) => a.speedup?.median ?? null, (a) => (a.speedup ? [a.speedup.interval.low, a.speedup.interval.high] : null)),
     wide(theirs, overlaySeries, ' (B)', (a) => a.speedup?.median ?? null, (a) => (a.speedup ? [a.speedup.interval.low, a.speedup.interval.high] : null)),
@@ -174,8 +193,8 @@ export function ExperimentView({ report, readOnly, shareUrl }: { report: ReportD
   const perStep = useMemo(() => {
     const groups = new Map<string, number[]>();
     for (const r of runs) {
-      if (r.engine !== 'diffusion' || r.taskId !== task || r.forwardPasses === 0) continue;
-      const key = `${r.setting ?? 'default'}|${r.requestedLength}`;
+      if (r.engine === 'autoregressive' || r.taskId !== task || r.forwardPasses === 0) continue;
+      const key = `${shortEngine(r.engine)} ${r.setting ?? 'default'}|${r.requestedLength}`;
       groups.set(key, [...(groups.get(key) ?? []), r.generatedTokens / r.forwardPasses]);
     }
     const rows = new Map<number, Record<string, unknown>>();
@@ -183,7 +202,7 @@ export function ExperimentView({ report, readOnly, shareUrl }: { report: ReportD
       const [setting, length] = key.split('|');
       const sorted = [...values].sort((a, b) => a - b);
       const row = rows.get(Number(length)) ?? { length: Number(length) };
-      row[`diffusion ${setting}`] = sorted[Math.floor(sorted.length / 2)];
+      row[setting!] = sorted[Math.floor(sorted.length / 2)];
       rows.set(Number(length), row);
     }
     return [...rows.values()].sort((a, b) => (a.length as number) - (b.length as number));
@@ -197,7 +216,7 @@ export function ExperimentView({ report, readOnly, shareUrl }: { report: ReportD
       <header className="report-head">
         <h1 data-testid="experiment-title">{experiment.title}</h1>
         <p className="muted">
-          {experiment.kind} · <span className={`badge status-${experiment.status}`}>{experiment.status}</span> · {runs.length} runs · created {experiment.createdAt.slice(0, 19).replace('T', ' ')} ·{' '}
+          {experiment.kind} · <span className={`badge status-${experiment.status}`} data-testid="experiment-status">{experiment.status}</span> · {runs.length} runs · created {experiment.createdAt.slice(0, 19).replace('T', ' ')} ·{' '}
           <strong>{cpu ? 'CPU' : 'GPU'}</strong>
         </p>
         <p className="share">
@@ -214,6 +233,10 @@ export function ExperimentView({ report, readOnly, shareUrl }: { report: ReportD
           </p>
         )}
       </header>
+      {pair ? (
+        <PairView report={report} runs={pair} hardware={hardware} />
+      ) : (
+        <>
       <div className="row chart-controls">
         {tasks.length > 1 && (
           <label>
@@ -229,13 +252,13 @@ export function ExperimentView({ report, readOnly, shareUrl }: { report: ReportD
       </div>
       <div className="charts">
         <ChartCard id="latency" title={`Latency vs output length (${task}): median, whisker to p95`} note={note} data={latency}>
-          <LengthChart data={latency} lengths={lengths} y={<YAxis scale="log" domain={['auto', 'auto']} allowDataOverflow label={{ value: 'ms (log)', angle: -90, position: 'insideLeft' }} />}>
+          <LengthChart data={latency} lengths={lengths} y={<YAxis scale="log" domain={['auto', 'auto']} allowDataOverflow {...yAxisTitled('ms (log)')} />}>
             <Lines series={all} errorKey />
           </LengthChart>
         </ChartCard>
-        <ChartCard id="speedup" title={`Speedup vs length (${task}): AR ÷ diffusion latency, paired by item, bootstrap 95% band`} note={note} data={speedup}>
-          <LengthChart data={speedup} lengths={lengths} y={<YAxis scale="log" domain={['auto', 'auto']} allowDataOverflow label={{ value: '× (log)', angle: -90, position: 'insideLeft' }} />}>
-              <ReferenceLine y={1} stroke="currentColor" strokeDasharray="2 2" label={{ value: '1× (equal)', position: 'right' }} />
+        <ChartCard id="speedup" title={`Speedup vs length (${task}): AR ÷ diffusion (or block diffusion) latency, paired by item, bootstrap 95% band`} note={note} data={speedup}>
+          <LengthChart data={speedup} lengths={lengths} y={<YAxis scale="log" domain={['auto', 'auto']} allowDataOverflow {...yAxisTitled('× (log)')} />}>
+              <ReferenceLine y={1} stroke="currentColor" strokeDasharray="2 2" label={{ value: '1× (equal)', position: 'insideTopRight' }} />
               {speedupSeries.map((s) => (
                 <Area key={`${s.key} band`} dataKey={`${s.key} err`} stroke="none" fill={s.colour} fillOpacity={0.15} isAnimationActive={false} legendType="none" connectNulls />
               ))}
@@ -243,17 +266,17 @@ export function ExperimentView({ report, readOnly, shareUrl }: { report: ReportD
           </LengthChart>
         </ChartCard>
         <ChartCard id="pass-rate" title={`Pass rate vs length (${task}), Wilson 95% intervals`} note={note} data={passRate}>
-          <LengthChart data={passRate} lengths={lengths} y={<YAxis domain={[0, 100]} label={{ value: 'pass %', angle: -90, position: 'insideLeft' }} />}>
+          <LengthChart data={passRate} lengths={lengths} y={<YAxis domain={[0, 100]} {...yAxisTitled('pass %')} />}>
             <Lines series={all} errorKey />
           </LengthChart>
           <CacheEffects aggregates={mine} />
         </ChartCard>
         <ChartCard id="frontier" title={`Quality–speed frontier (${task}): pass rate vs NFE, one point per setting and length`} note={note} data={frontier}>
           <ResponsiveContainer width="100%" height={280}>
-            <ScatterChart margin={{ top: 8, right: 16, bottom: 20, left: 8 }}>
+            <ScatterChart margin={{ top: 8, right: 16, bottom: 4, left: 8 }}>
               <CartesianGrid strokeDasharray="3 3" opacity={0.4} />
-              <XAxis dataKey="nfe" type="number" scale="log" domain={['auto', 'auto']} name="NFE" label={{ value: 'forward passes (NFE, log)', position: 'insideBottom', offset: -4 }} />
-              <YAxis dataKey="passRate" type="number" domain={[0, 100]} name="pass %" label={{ value: 'pass %', angle: -90, position: 'insideLeft' }} />
+              <XAxis dataKey="nfe" type="number" scale="log" domain={['auto', 'auto']} name="NFE" {...xAxisTitled('forward passes (NFE, log)')} />
+              <YAxis dataKey="passRate" type="number" domain={[0, 100]} name="pass %" {...yAxisTitled('pass %')} />
               <Tooltip cursor={{ strokeDasharray: '3 3' }} />
               <Legend />
               {series.map((s) => (
@@ -263,11 +286,14 @@ export function ExperimentView({ report, readOnly, shareUrl }: { report: ReportD
           </ResponsiveContainer>
         </ChartCard>
         <ChartCard id="tokens-per-step" title={`Tokens committed per diffusion step (${task}), median over runs`} note="generated tokens ÷ forward passes" data={perStep}>
-          <LengthChart data={perStep} lengths={lengths} y={<YAxis label={{ value: 'tokens / step', angle: -90, position: 'insideLeft' }} />}>
-            <Lines series={series.filter((s) => s.engine === 'diffusion')} />
+          <LengthChart data={perStep} lengths={lengths} y={<YAxis {...yAxisTitled('tokens / step')} />}>
+            <Lines series={series.filter((s) => s.engine !== 'autoregressive')} />
           </LengthChart>
         </ChartCard>
       </div>
+        </>
+      )}
+      <RemoteModels report={report} />
       <RunsTable runs={runs} />
       <EnvironmentPanel report={report} hardware={hardware} />
     </div>
@@ -327,9 +353,10 @@ function RunsTable({ runs }: { runs: ReportRun[] }) {
         <label>
           Engine
           <select value={engine} onChange={(e) => (setEngine(e.target.value), setPage(0))}>
-            <option value="">both</option>
+            <option value="">all</option>
             <option value="autoregressive">AR</option>
             <option value="diffusion">diffusion</option>
+            <option value="block_diffusion">block</option>
           </select>
         </label>
         <label>
@@ -368,8 +395,8 @@ function RunsTable({ runs }: { runs: ReportRun[] }) {
                 <td>{r.setting ?? '—'}</td>
                 <td className="mono">{r.itemId ?? '—'}</td>
                 <td className="num">{r.requestedLength}</td>
-                <td className="mono output" title={r.error ?? undefined}>
-                  {r.outputText}
+                <td className="mono output" title={r.failure ?? r.error ?? undefined}>
+                  {r.failure ? `failed: ${r.failure}` : r.outputText}
                 </td>
                 <td>{r.latencyOnly ? 'latency-only' : r.passed === null ? '—' : r.passed ? '✓' : '✗'}</td>
                 <td className="num">{r.ttftMs?.toFixed(1) ?? '—'}</td>
@@ -391,6 +418,54 @@ function RunsTable({ runs }: { runs: ReportRun[] }) {
           Next →
         </button>
       </nav>
+    </section>
+  );
+}
+
+/** Remote models' cells: where they were measured (network included), failed requests, and cost beside latency. */
+function RemoteModels({ report }: { report: ReportData }) {
+  const remote = report.aggregates.filter((a) => a.remote);
+  if (remote.length === 0) return null;
+  const ms = (v: number | null) => (v === null || !Number.isFinite(v) ? '—' : v.toFixed(1));
+  return (
+    <section className="card" data-testid="remote-models">
+      <h2>Remote models</h2>
+      <p className="muted">
+        Measured through their APIs from this machine: every latency includes the network. Failed requests count as not passed and never in the
+        latencies.{report.cost ? ` Cost: ${formatCost(report.cost.totalUsd, report.cost.estimated)} over ${report.cost.runs} runs.` : ''}
+      </p>
+      <div className="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th>L</th>
+              <th>task</th>
+              <th>model</th>
+              <th>measured on</th>
+              <th className="num">n</th>
+              <th className="num">failed</th>
+              <th className="num">median ms</th>
+              <th className="num">p95 ms</th>
+              <th className="num">cost / run</th>
+            </tr>
+          </thead>
+          <tbody>
+            {remote.map((a) => (
+              <tr key={`${a.model}|${a.setting}|${a.task}|${a.length}`}>
+                <td className="num">{a.length}</td>
+                <td>{a.task}</td>
+                <td className="mono">{a.model}</td>
+                <td>{a.remote}</td>
+                <td className="num">{a.runs}</td>
+                <td className="num">{a.failures}</td>
+                <td className="num">{ms(a.latencyMedianMs)}</td>
+                <td className="num">{ms(a.latencyP95Ms)}</td>
+                <td className="num" data-testid="cost-per-run">{formatCost(a.costUsd?.medianPerRun ?? null, a.costUsd?.estimated ?? false)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </section>
   );
 }

@@ -38,9 +38,17 @@ export class ReportPage {
   readonly shareUrl: Locator;
   readonly runRows: Locator;
   readonly environment: Locator;
+  readonly status: Locator;
+  readonly resumeBanner: Locator;
+  readonly resume: Locator;
+  readonly progress: Locator;
 
   constructor(readonly page: Page) {
     this.title = page.getByTestId('experiment-title');
+    this.status = page.getByTestId('experiment-status');
+    this.resumeBanner = page.getByTestId('resume-banner');
+    this.resume = page.getByTestId('resume');
+    this.progress = page.getByTestId('sweep-progress');
     this.shareUrl = page.getByTestId('share-url');
     this.runRows = page.getByTestId('run-row');
     this.environment = page.getByTestId('environment');

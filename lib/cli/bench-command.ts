@@ -6,7 +6,7 @@ import { ExperimentStopped } from '../harness/record.ts';
 import { type SweepOutcome, type SweepProgress, resumeSweep, startSweep } from '../harness/sweep.ts';
 import { parseArgs, type ParsedArgs, UsageError } from './args.ts';
 import { aggregateRow } from '../harness/export.ts';
-import { experimentHeader, summaryTable } from './experiment-report.ts';
+import { costLine, experimentHeader, summaryTable } from './experiment-report.ts';
 
 export const BENCH_HELP = `Usage: dlm bench (--spec FILE | --tasks T1,T2 --lengths 8,32 [flags]) [--json]
        dlm bench --resume ID
@@ -56,13 +56,13 @@ function specFromFlags(args: ParsedArgs): Record<string, unknown> {
   return spec;
 }
 
-function formatDuration(ms: number): string {
+export function formatDuration(ms: number): string {
   const s = Math.round(ms / 1000);
   return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
 }
 
 /** A progress bar with ETA on stderr: redrawn in place on a terminal, a line every 5 s otherwise. */
-function progressBar() {
+export function progressBar() {
   let lastLine = 0;
   return (p: SweepProgress) => {
     const width = 30;
@@ -135,12 +135,14 @@ export async function benchCommand(argv: string[]): Promise<number> {
   const report = await loadReport(outcome.experiment.id);
   const url = shareUrl(report.experiment.slug);
   if (args.switches.has('json')) {
-    console.log(JSON.stringify({ experimentId: report.experiment.id, status: report.experiment.status, ran: outcome.ran, skipped: outcome.skipped, shareUrl: url, environment: report.experiment.environment, aggregates: report.aggregates.map(aggregateRow) }, null, 2));
+    console.log(JSON.stringify({ experimentId: report.experiment.id, status: report.experiment.status, ran: outcome.ran, skipped: outcome.skipped, shareUrl: url, environment: report.experiment.environment, cost: report.cost, aggregates: report.aggregates.map(aggregateRow) }, null, 2));
     return 0;
   }
   console.log(experimentHeader(report.experiment, report.runs.length));
   console.log(`  this call ran ${outcome.ran} runs${outcome.skipped ? ` (${outcome.skipped} were already stored)` : ''}\n`);
   console.log(summaryTable(report.aggregates));
+  const cost = costLine(report.cost);
+  if (cost) console.log(cost);
   console.log(`\nspeedup = AR latency ÷ diffusion latency on the same item (median, bootstrap 95% CI); measured on ${report.experiment.environment.executionProvider === 'cpu' ? 'CPU' : 'GPU'}`);
   console.log(`experiment ${report.experiment.id}\nshare: ${url}`);
   return 0;

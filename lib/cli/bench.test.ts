@@ -48,9 +48,12 @@ describe('dlm bench', () => {
     const before = countRuns();
     assert.ok(before >= 8 && before < 60, `killed mid-sweep (${before} of 60 runs stored)`);
 
-    const listed = JSON.parse(cli(db, 'list', '--json').stdout) as { id: string; status: string; runCount: number }[];
+    const list = cli(db, 'list', '--json');
+    const listed = JSON.parse(list.stdout) as { id: string; status: string; runCount: number }[];
     assert.equal(listed.length, 1);
-    assert.equal(listed[0]!.status, 'running', 'a killed sweep is left as it was: running, resumable');
+    assert.equal(listed[0]!.status, 'interrupted', 'the next process to open the database finds the killed sweep interrupted');
+    assert.equal(listed[0]!.runCount, before);
+    assert.match(list.stderr, new RegExp(`experiment ${listed[0]!.id} .* marked interrupted with its ${before} stored runs`));
     const resumed = cli(db, 'bench', '--resume', listed[0]!.id, '--json');
     assert.equal(resumed.status, 0, resumed.stderr);
     const summary = JSON.parse(resumed.stdout) as { status: string; ran: number; skipped: number };

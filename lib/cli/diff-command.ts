@@ -50,7 +50,7 @@ export async function diffCommand(argv: string[]): Promise<number> {
       rows.map((r) => [
         String(r.length),
         r.task!,
-        r.engine === 'autoregressive' ? 'AR' : 'diffusion',
+        r.engine === 'autoregressive' ? 'AR' : r.engine === 'block_diffusion' ? 'block' : 'diffusion',
         r.setting!,
         r.a ? r.a.latencyMedianMs.toFixed(1) : '-',
         r.b ? r.b.latencyMedianMs.toFixed(1) : '-',

@@ -1,10 +1,10 @@
 // `dlm eval`: pass rate per (task, length) for one model, with latency medians and p95, checked by the task
 // suite's checkers (code runs in the sandbox). Stored as an "eval" experiment.
 import { captureEnvironment } from '../env/environment.ts';
-import { loadModel } from '../engines/index.ts';
+import { engineKindOf, isRemoteModel, loadAnyModel, remoteHostsOf, remoteLabelOf } from '../engines/any-model.ts';
 import { type EvalRecord, fileRecords, suiteRecords } from '../harness/eval-records.ts';
 import { evaluateRecords } from '../harness/evaluate.ts';
-import { recordExperiment, storeResult } from '../harness/record.ts';
+import { recordExperiment, storeFailure, storeResult } from '../harness/record.ts';
 import { intFlag, intListFlag, parseArgs, UsageError } from './args.ts';
 import { DECODING_HELP, DECODING_VALUE_FLAGS, hardwareLabel, readDecodingSettings, readSessionSettings, readStepsSpec, SESSION_VALUE_FLAGS } from './decoding-flags.ts';
 
@@ -46,11 +46,11 @@ export async function evalCommand(argv: string[]): Promise<number> {
   const session = readSessionSettings(args);
   const given = readDecodingSettings(args);
   const stepsSpec = readStepsSpec(args);
-  const model = await loadModel(modelId, session);
-  const environment = captureEnvironment({ executionProvider: session.executionProvider, threads: session.intraOpThreads });
+  const model = await loadAnyModel(modelId, session);
+  const environment = captureEnvironment({ executionProvider: session.executionProvider, threads: session.intraOpThreads, remoteHosts: remoteHostsOf([model]) });
   const progress = progressReporter(records.length);
   // evaluateRecords resolves (and so validates) every record's settings before it decodes anything.
-  const { results, checks, cells } = await evaluateRecords(model, records, given, { steps: stepsSpec, onProgress: progress });
+  const { results, failures, prompts, settings, checks, cells } = await evaluateRecords(model, records, given, { steps: stepsSpec, onProgress: progress });
 
   let slug: string | null = null;
   if (!args.switches.has('no-store')) {
@@ -64,19 +64,23 @@ export async function evalCommand(argv: string[]): Promise<number> {
       async (e) => {
         for (let i = 0; i < records.length; i++) {
           const r = records[i]!;
-          await storeResult(e.id, model, r.prompt, results[i]!, { taskId: r.task, itemId: r.task_id, passed: checks[i]!.passed, error: checks[i]!.error ?? null });
+          const extra = { taskId: r.task, itemId: r.task_id, passed: checks[i]!.passed, error: checks[i]!.error ?? null };
+          const result = results[i];
+          if (result) await storeResult(e.id, model, prompts[i]!, result, extra);
+          else await storeFailure(e.id, model, prompts[i]!, settings[i]!, failures[i]!, { ...extra, error: null });
         }
       },
     );
     slug = experiment.slug;
   }
 
-  const label = hardwareLabel(session);
+  const label = remoteLabelOf(model) ?? hardwareLabel(session);
+  const engine = engineKindOf(model);
   if (args.switches.has('json')) {
-    console.log(JSON.stringify({ model: model.info.id, modelSha256: model.info.sha256, engine: model.config.decoding, hardware: label, environment, settings: given, steps: stepsSpec ?? null, experimentSlug: slug, cells }, null, 2));
+    console.log(JSON.stringify({ model: model.info.id, modelSha256: model.info.sha256, engine, hardware: label, environment, settings: given, steps: stepsSpec ?? null, experimentSlug: slug, cells }, null, 2));
     return 0;
   }
-  console.log(`${model.config.decoding} ${model.info.id} on ${label} (${environment.cpuModel}, threads ${session.intraOpThreads ?? 'default'})`);
+  console.log(isRemoteModel(model) ? `remote ${engine} ${model.info.id} on ${label}` : `${engine} ${model.info.id} on ${label} (${environment.cpuModel}, threads ${session.intraOpThreads ?? 'default'})`);
   console.log('task     length   n   pass    median ms   p95 ms   NFE   tok/s');
   for (const c of cells) {
     console.log(
@@ -84,6 +88,8 @@ export async function evalCommand(argv: string[]): Promise<number> {
         ` ${c.medianTotalMs.toFixed(1).padStart(11)} ${c.p95TotalMs.toFixed(1).padStart(8)} ${String(c.medianForwardPasses).padStart(5)} ${c.medianTokensPerSecond.toFixed(0).padStart(7)}`,
     );
   }
+  const failed = cells.reduce((n, c) => n + c.failures, 0);
+  if (failed > 0) console.log(`${failed} items got no answer (remote requests failed after retries; counted as not passed): first: ${failures.find((f) => f !== null)}`);
   if (slug) console.log(`stored as experiment ${slug}`);
   return 0;
 }

@@ -1,7 +1,10 @@
 // How an experiment's statistics print: the summary table and header shared by bench, show and diff.
 import type { Experiment } from '../db/experiments.ts';
 import type { Aggregate } from '../harness/aggregate.ts';
+import { formatCost } from '../harness/cost-format.ts';
 import { textTable } from './text-table.ts';
+
+export { formatCost };
 
 const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : '-');
 const pct = (v: number | null) => (v === null ? '-' : `${(v * 100).toFixed(0)}%`);
@@ -9,7 +12,8 @@ const pct = (v: number | null) => (v === null ? '-' : `${(v * 100).toFixed(0)}%`
 /** "CPU" or the GPU provider: every printed number says where it was measured. */
 export function hardwareOf(experiment: Experiment): string {
   const env = experiment.environment;
-  return env.executionProvider === 'cpu' ? `CPU (${env.cpuModel}, threads ${env.threads ?? 'default'})` : `GPU ${env.gpuModel ?? ''} (${env.executionProvider})`.trim();
+  const local = env.executionProvider === 'cpu' ? `CPU (${env.cpuModel}, threads ${env.threads ?? 'default'})` : `GPU ${env.gpuModel ?? ''} (${env.executionProvider})`.trim();
+  return env.remoteHosts?.length ? `${local}; remote models: ${env.remoteHosts.join(', ')}, network included` : local;
 }
 
 export function summaryTable(aggregates: readonly Aggregate[]): string {
@@ -17,7 +21,7 @@ export function summaryTable(aggregates: readonly Aggregate[]): string {
   const rows = aggregates.map((a) => [
     String(a.length),
     a.task,
-    a.engine === 'autoregressive' ? 'AR' : 'diffusion',
+    a.engine === 'autoregressive' ? 'AR' : a.engine === 'block_diffusion' ? 'block' : 'diffusion',
     a.setting,
     String(a.runs),
     a.latencyOnly ? 'latency-only' : pct(a.passRate),
@@ -26,14 +30,31 @@ export function summaryTable(aggregates: readonly Aggregate[]): string {
     ms(a.latencyP95Ms),
     ms(a.latencyIqrMs),
     ms(a.ttftMedianMs),
-    a.tokensPerSecondMedian.toFixed(0),
-    String(a.nfeMedian),
+    Number.isFinite(a.tokensPerSecondMedian) ? a.tokensPerSecondMedian.toFixed(0) : '-',
+    a.remote || !Number.isFinite(a.nfeMedian) ? '-' : String(a.nfeMedian), // NFE is unknown behind an API
     a.speedup ? `${a.speedup.median.toFixed(2)}×` : '',
     a.speedup ? `${a.speedup.interval.low.toFixed(2)}–${a.speedup.interval.high.toFixed(2)}` : '',
     a.cacheEffect ? `${a.cacheEffect.passRateDelta >= 0 ? '+' : ''}${(a.cacheEffect.passRateDelta * 100).toFixed(0)} pts (n=${a.cacheEffect.n})` : '',
   ]);
-  return textTable(header, rows);
+  // Remote models add their columns (failed requests, cost beside latency) and say where they were measured.
+  if (!aggregates.some((a) => a.remote !== null)) return textTable(header, rows);
+  const latencyAt = header.indexOf('p95 ms') + 1;
+  const remoteHeader = [...header.slice(0, latencyAt), 'failed', 'cost/run', ...header.slice(latencyAt)];
+  const remoteRows = rows.map((row, i) => {
+    const a = aggregates[i]!;
+    return [...row.slice(0, latencyAt), String(a.failures), formatCost(a.costUsd?.medianPerRun ?? null, a.costUsd?.estimated ?? false), ...row.slice(latencyAt)];
+  });
+  const labels = [...new Map(aggregates.filter((a) => a.remote).map((a) => [a.model, a.remote!])).entries()].map(([model, label]) => `  ${model}: ${label}`);
+  return `${textTable(remoteHeader, remoteRows)}\nremote models (their latency includes the network; NFE is unknown behind an API):\n${labels.join('\n')}`;
 }
+
+/** The experiment's whole cost, or null when no run had a price. */
+export function costLine(cost: { totalUsd: number; runs: number; estimated: boolean } | null): string | null {
+  if (!cost) return null;
+  return `cost: ${formatCost(cost.totalUsd, cost.estimated)} over ${cost.runs} priced remote runs (usage × price_per_million${cost.estimated ? '; ≈ = token counts estimated' : ''})`;
+}
+
+
 
 export function experimentHeader(e: Experiment, runCount: number): string {
   return [

@@ -1,5 +1,6 @@
 // `dlm export ID --format csv|json`: an experiment's raw runs and aggregates, to stdout or a file.
 import { writeFile } from 'node:fs/promises';
+import { experimentCost } from '../harness/aggregate.ts';
 import { loadReport } from '../harness/report.ts';
 import { parseArgs, UsageError } from './args.ts';
 import { aggregateRow, runRow, toCsv } from '../harness/export.ts';
@@ -24,7 +25,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
   const report = await loadReport(id);
   const text =
     format === 'json'
-      ? JSON.stringify({ experiment: report.experiment, runs: report.runs.map(runRow), aggregates: report.aggregates.map(aggregateRow) }, null, 2) + '\n'
+      ? JSON.stringify({ experiment: report.experiment, cost: experimentCost(report.runs), runs: report.runs.map(runRow), aggregates: report.aggregates.map(aggregateRow) }, null, 2) + '\n'
       : toCsv(table === 'runs' ? report.runs.map(runRow) : report.aggregates.map(aggregateRow));
   const out = args.values.get('out');
   if (out) await writeFile(out, text);

@@ -17,11 +17,11 @@ describe('dlm generate rejects bad settings with one line', () => {
   const cases: [string, string[], RegExp][] = [
     ['steps > length', [...diffusion, '--max-tokens', '8', '--steps', '9'], /steps \(9\) cannot exceed the output length \(8\)/],
     ['block not dividing length', [...diffusion, '--max-tokens', '8', '--block', '3'], /block length \(3\) must divide the output length \(8\)/],
-    ['unknown policy', [...diffusion, '--remasking', 'confident'], /unknown remasking policy "confident"/],
+    ['unknown policy', [...diffusion, '--remasking', 'confident'], /--remasking must be one of low_confidence, random, margin, entropy, got "confident"/],
     ['unknown model', ['generate', '--model', 'no-such-model', '--prompt', 'x'], /unknown model "no-such-model" \(available: /],
     ['empty prompt', ['generate', '--model', BUNDLED_AR_MODEL_ID, '--prompt', ''], /--prompt is required and must not be empty/],
     ['prompt longer than the context', ['generate', '--model', BUNDLED_AR_MODEL_ID, '--prompt', 'x'.repeat(5000)], /exceeds the model's context of \d+ tokens/],
-    ['bad number', [...diffusion, '--steps', 'many'], /--steps must be an integer/],
+    ['bad number', [...diffusion, '--steps', 'many'], /--steps must be a positive integer, "L" or "L\/N", got "many"/],
     ['unavailable provider', [...diffusion, '--ep', 'cuda'], /execution provider "cuda" (unavailable|failed to start)/],
   ];
   for (const [name, args, message] of cases) {

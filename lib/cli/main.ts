@@ -15,6 +15,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   show: { summary: "one experiment's statistics", load: async () => (await import('./show-command.ts')).showCommand },
   export: { summary: "an experiment's runs and aggregates as CSV or JSON", load: async () => (await import('./export-command.ts')).exportCommand },
   diff: { summary: 'two experiments side by side, differences marked', load: async () => (await import('./diff-command.ts')).diffCommand },
+  claims: { summary: "the article's claims, each with a verdict from the stored runs of its preset sweep", load: async () => (await import('./claims-command.ts')).claimsCommand },
   import: { summary: 'store results measured elsewhere (e.g. the prepared GPU run) as an experiment', load: async () => (await import('./import-command.ts')).importCommand },
 };
 

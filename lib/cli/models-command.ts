@@ -1,11 +1,21 @@
 // `dlm models [--json]`: every model folder found, with what the playground needs to know about it.
 import { discoverModels, type ModelInfo } from '../models/discover.ts';
+import { apiKeyIsSet, type RemoteModelConfig } from '../models/remote-config.ts';
 import { parseArgs } from './args.ts';
+
+/** One line per remote model: where it is, which API, its price, and "set KEY_NAME" until that variable is set. */
+function remoteSummary(r: RemoteModelConfig): string {
+  const price = r.price ? `, $${r.price.input}/$${r.price.output} per M tokens in/out` : '';
+  const key = r.apiKeyEnv === null ? 'no key' : apiKeyIsSet(r) ? `key from $${r.apiKeyEnv}` : `set ${r.apiKeyEnv}`;
+  return `${r.paradigm} via ${r.host} (${r.model}, ${r.chat ? 'chat' : 'text'} completions${price}); ${key}`;
+}
 
 export const MODELS_HELP = `Usage: dlm models [--json]
 
 Lists model folders under models/ and $DLM_MODELS_DIR (${'`'}:${'`'}-separated): id, decoding kind, parameters,
-context length, ONNX file size and SHA-256.`;
+context length, ONNX file size and SHA-256. Remote models ("decoding": "remote": an OpenAI-compatible API)
+show their paradigm, host, provider model and price, "set KEY_NAME" while their key's variable is unset,
+and the SHA-256 of their config.json.`;
 
 function formatBytes(bytes: number | null): string {
   if (bytes === null) return '-';
@@ -16,7 +26,7 @@ function table(models: ModelInfo[]): string {
   const header = ['id', 'decoding', 'parameters', 'context', 'size', 'sha256'];
   const rows = models.map((m) => [
     m.id,
-    m.decoding ?? '?',
+    m.remote ? `remote ${m.remote.paradigm}` : m.blockSize !== null ? `${m.decoding} (B=${m.blockSize})` : (m.decoding ?? '?'),
     m.parameters?.toLocaleString('en-US') ?? '-',
     m.contextLength?.toString() ?? '-',
     formatBytes(m.fileBytes),
@@ -36,7 +46,8 @@ export async function modelsCommand(argv: string[]): Promise<number> {
   const { models, warnings } = await discoverModels();
   for (const warning of warnings) console.error(`warning: ${warning}`);
   if (args.switches.has('json')) {
-    console.log(JSON.stringify(models, null, 2));
+    // Remote models say whether their key's variable is set; the key itself is never read here.
+    console.log(JSON.stringify(models.map((m) => (m.remote ? { ...m, apiKeySet: apiKeyIsSet(m.remote) } : m)), null, 2));
     return 0;
   }
   if (models.length === 0) {
@@ -44,6 +55,11 @@ export async function modelsCommand(argv: string[]): Promise<number> {
     return 0;
   }
   console.log(table(models));
-  for (const m of models) for (const problem of m.problems) console.log(`  ${m.id}: ${problem}`);
+  for (const m of models) {
+    if (m.remote) console.log(`  ${m.id}: ${remoteSummary(m.remote)}`);
+    if (m.decodingInferred) console.log(`  ${m.id}: ${m.decoding}, ${m.decodingInferred}`);
+    if (m.dtypes && m.dtypes.length > 1) console.log(`  ${m.id}: ONNX dtypes ${m.dtypes.join(', ')} (dlm generate --dtype)`);
+    for (const problem of m.problems) console.log(`  ${m.id}: ${problem}`);
+  }
   return 0;
 }

@@ -2,7 +2,7 @@
 import { loadReport, shareUrl } from '../harness/report.ts';
 import { parseArgs, UsageError } from './args.ts';
 import { aggregateRow } from '../harness/export.ts';
-import { experimentHeader, summaryTable } from './experiment-report.ts';
+import { costLine, experimentHeader, summaryTable } from './experiment-report.ts';
 
 export const SHOW_HELP = `Usage: dlm show ID [--json]
 
@@ -20,11 +20,13 @@ export async function showCommand(argv: string[]): Promise<number> {
   const report = await loadReport(id);
   if (args.switches.has('json')) {
     const { experiment } = report;
-    console.log(JSON.stringify({ ...experiment, runCount: report.runs.length, shareUrl: shareUrl(experiment.slug), aggregates: report.aggregates.map(aggregateRow) }, null, 2));
+    console.log(JSON.stringify({ ...experiment, runCount: report.runs.length, shareUrl: shareUrl(experiment.slug), cost: report.cost, aggregates: report.aggregates.map(aggregateRow) }, null, 2));
     return 0;
   }
   console.log(experimentHeader(report.experiment, report.runs.length));
   console.log(`\n${summaryTable(report.aggregates)}`);
+  const cost = costLine(report.cost);
+  if (cost) console.log(cost);
   console.log(`\nshare: ${shareUrl(report.experiment.slug)}`);
   return 0;
 }

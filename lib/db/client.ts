@@ -1,5 +1,6 @@
-// Opens the playground database: creates its folder, migrates it, turns on WAL and a busy timeout, and hands
-// out one Prisma client per database file per process.
+// Opens the playground database: creates its folder, migrates it, turns on WAL and a busy timeout, marks the
+// experiments of processes that died while running them interrupted, and hands out one Prisma client per
+// database file per process.
 import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -8,6 +9,7 @@ import { PrismaClient } from '@prisma/client';
 import { projectRoot } from '../paths.ts';
 import { databasePathFromUrl, DatabaseConfigError } from './location.ts';
 import { applyMigrations, readMigrations } from './migrate.ts';
+import { describeRecovered, recoverAbandonedExperiments } from './recovery.ts';
 
 export const BUSY_TIMEOUT_MS = 5000;
 
@@ -44,7 +46,7 @@ export function prepareDatabaseFile(file: string, migrationsDir = path.join(proj
   }
 }
 
-/** The process-wide client for DATABASE_URL (or `url`), migrated before first use. */
+/** The process-wide client for DATABASE_URL (or `url`), migrated and crash-recovered before first use. */
 export function getDatabase(url?: string): Promise<PlaygroundDatabase> {
   const file = databasePathFromUrl(url);
   let database = open.get(file);
@@ -52,7 +54,9 @@ export function getDatabase(url?: string): Promise<PlaygroundDatabase> {
     database = (async () => {
       prepareDatabaseFile(file);
       const adapter = new PrismaBetterSQLite3({ url: `file:${file}`, timeout: BUSY_TIMEOUT_MS });
-      return { file, prisma: new PrismaClient({ adapter }) };
+      const prisma = new PrismaClient({ adapter });
+      for (const e of await recoverAbandonedExperiments(prisma)) process.stderr.write(`${describeRecovered(e)}\n`);
+      return { file, prisma };
     })();
     database.catch(() => open.delete(file)); // a failed open may succeed later (e.g. after fixing permissions)
     open.set(file, database);

@@ -1,7 +1,10 @@
 // Queries on experiments: one exported function per query.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { EnvironmentInfo } from '../env/environment.ts';
+import { currentProcess, formatOwner } from '../env/process-identity.ts';
 import { getDatabase } from './client.ts';
+import { type RecoveredExperiment, recoverAbandonedExperiments } from './recovery.ts';
+import { type RunInput, runData } from './runs.ts';
 
 export type ExperimentKind = 'compare' | 'eval' | 'bench' | 'sweep';
 export const EXPERIMENT_STATUSES = ['running', 'finished', 'failed', 'cancelled', 'interrupted'] as const;
@@ -24,9 +27,11 @@ type ExperimentRow = Omit<Experiment, 'config' | 'environment' | 'kind' | 'statu
   status: string;
   config: string;
   environment: string;
+  owner?: string | null;
 };
 
-function fromRow(row: ExperimentRow): Experiment {
+function fromRow({ owner: _owner, ...row }: ExperimentRow): Experiment {
+  // The owner (host, pid) is bookkeeping for crash recovery: never shown, exported or shared.
   return {
     ...row,
     kind: row.kind as ExperimentKind,
@@ -55,10 +60,39 @@ export async function createExperiment(input: {
       title: input.title,
       kind: input.kind,
       status: 'running',
+      owner: formatOwner(currentProcess()),
       config: JSON.stringify(input.config),
       environment: JSON.stringify(input.environment),
     },
   });
+  return fromRow(row);
+}
+
+/**
+ * A finished experiment with all its runs, stored in one transaction: a crash at any point leaves either
+ * all of it or nothing (the playground's saved pair).
+ */
+export async function createFinishedExperiment(
+  input: { title: string; kind: ExperimentKind; config: unknown; environment: EnvironmentInfo },
+  runs: Omit<RunInput, 'experimentId'>[],
+): Promise<Experiment> {
+  const { prisma } = await getDatabase();
+  const id = randomUUID();
+  const [row] = await prisma.$transaction([
+    prisma.experiment.create({
+      data: {
+        id,
+        slug: newShareSlug(),
+        title: input.title,
+        kind: input.kind,
+        status: 'finished',
+        finishedAt: new Date(),
+        config: JSON.stringify(input.config),
+        environment: JSON.stringify(input.environment),
+      },
+    }),
+    ...runs.map((run) => prisma.run.create({ data: runData({ ...run, experimentId: id }) })),
+  ]);
   return fromRow(row);
 }
 
@@ -91,10 +125,19 @@ export async function getExperiment(idOrSlug: string): Promise<Experiment | null
   return row ? fromRow(row) : null;
 }
 
-/** Back to running (a resumed sweep): the finish time is cleared until it ends again. */
-export async function reopenExperiment(id: string): Promise<Experiment> {
+/**
+ * Back to running (a resumed sweep), owned by this process; the finish time is cleared until it ends again.
+ * Only one process can win: null when the experiment is already running (its owner is alive, or it would
+ * have been marked interrupted when the database was opened).
+ */
+export async function reopenExperiment(id: string): Promise<Experiment | null> {
   const { prisma } = await getDatabase();
-  return fromRow(await prisma.experiment.update({ where: { id }, data: { status: 'running', finishedAt: null } }));
+  const claimed = await prisma.experiment.updateMany({
+    where: { id, status: { not: 'running' } },
+    data: { status: 'running', finishedAt: null, owner: formatOwner(currentProcess()) },
+  });
+  if (claimed.count === 0) return null;
+  return getExperimentById(id);
 }
 
 export interface ExperimentSummary extends Experiment {
@@ -118,4 +161,22 @@ export async function getExperimentById(id: string): Promise<Experiment | null> 
   const { prisma } = await getDatabase();
   const row = await prisma.experiment.findUnique({ where: { id } });
   return row ? fromRow(row) : null;
+}
+
+/** Marks experiments whose process has died interrupted now (opening the database does it once per process). */
+export async function recoverAbandoned(): Promise<RecoveredExperiment[]> {
+  const { prisma } = await getDatabase();
+  return recoverAbandonedExperiments(prisma);
+}
+
+/** Experiments whose title starts with `prefix` (a claim's preset tag), newest first, with their run counts. */
+export async function listExperimentsByTitlePrefix(prefix: string, limit = 20): Promise<ExperimentSummary[]> {
+  const { prisma } = await getDatabase();
+  const rows = await prisma.experiment.findMany({
+    where: { title: { startsWith: prefix } },
+    orderBy: { createdAt: 'desc' },
+    take: limit,
+    include: { _count: { select: { runs: true } } },
+  });
+  return rows.map(({ _count, ...row }) => ({ ...fromRow(row), runCount: _count.runs }));
 }

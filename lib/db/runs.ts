@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { getDatabase } from './client.ts';
 
-export type EngineKind = 'autoregressive' | 'diffusion';
+export type EngineKind = 'autoregressive' | 'diffusion' | 'block_diffusion';
 
 export interface RunInput {
   experimentId: string;
@@ -26,6 +26,12 @@ export interface RunInput {
   sample?: number; // pass@k sample index
   latencyOnly?: boolean; // exact-length timing: never counted for quality
   timings?: unknown; // every timed repeat, stored as JSON
+  remote?: boolean; // measured through a remote API: every figure includes the network
+  host?: string | null; // remote: base_url's host
+  failure?: string | null; // no answer (a remote request failed after its retries): why; never counted in latency
+  promptTokens?: number | null; // remote: prompt tokens from the provider's usage (or counted/estimated)
+  tokensEstimated?: boolean; // remote: token counts estimated (no usage, no tokenizer)
+  costUsd?: number | null; // remote: usage × price_per_million
 }
 
 export interface Run extends Required<Omit<RunInput, 'settings' | 'timings'>> {
@@ -44,26 +50,34 @@ const fromRow = (row: RunRow): Run => ({
   timings: row.timings === null ? null : (JSON.parse(row.timings) as unknown),
 });
 
+/** The row written for a run (also used inside the transaction that stores a whole experiment). */
+export function runData(input: RunInput) {
+  return {
+    ...input,
+    id: randomUUID(),
+    taskId: input.taskId ?? null,
+    itemId: input.itemId ?? null,
+    ttftMs: input.ttftMs ?? null,
+    passed: input.passed ?? null,
+    error: input.error ?? null,
+    cellKey: input.cellKey ?? null,
+    setting: input.setting ?? null,
+    sample: input.sample ?? 0,
+    latencyOnly: input.latencyOnly ?? false,
+    settings: JSON.stringify(input.settings),
+    timings: input.timings === undefined ? null : JSON.stringify(input.timings),
+    remote: input.remote ?? false,
+    host: input.host ?? null,
+    failure: input.failure ?? null,
+    promptTokens: input.promptTokens ?? null,
+    tokensEstimated: input.tokensEstimated ?? false,
+    costUsd: input.costUsd ?? null,
+  };
+}
+
 export async function recordRun(input: RunInput): Promise<Run> {
   const { prisma } = await getDatabase();
-  const row = await prisma.run.create({
-    data: {
-      ...input,
-      id: randomUUID(),
-      taskId: input.taskId ?? null,
-      itemId: input.itemId ?? null,
-      ttftMs: input.ttftMs ?? null,
-      passed: input.passed ?? null,
-      error: input.error ?? null,
-      cellKey: input.cellKey ?? null,
-      setting: input.setting ?? null,
-      sample: input.sample ?? 0,
-      latencyOnly: input.latencyOnly ?? false,
-      settings: JSON.stringify(input.settings),
-      timings: input.timings === undefined ? null : JSON.stringify(input.timings),
-    },
-  });
-  return fromRow(row);
+  return fromRow(await prisma.run.create({ data: runData(input) }));
 }
 
 export async function listRunsOfExperiment(experimentId: string): Promise<Run[]> {

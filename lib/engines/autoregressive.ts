@@ -1,27 +1,17 @@
 // Autoregressive decoding with a KV cache: one forward over the prompt (prefill), then one token per forward.
 import * as ort from 'onnxruntime-node';
+import { describeDecoderGraph } from './decoder-graph.ts';
+import { withGenerationDefaults } from './generation-config.ts';
 import type { LoadedModel } from './loaded-model.ts';
-import { ModelConfigError } from './model-config.ts';
+import type { DecoderConfig } from './model-config.ts';
 import { composeProcessors, type LogitsProcessor, suppressTokens, temperatureScale, topKFilter, topPFilter } from './sampling/logits-processors.ts';
 import { createRng } from './sampling/rng.ts';
 import { argmax, greedySampler, multinomialSampler, type Sampler } from './sampling/samplers.ts';
 import { firstStop, stopAtMaxTokens, stopOnEos } from './sampling/stopping-criteria.ts';
 import { buildResult } from './result.ts';
 import { resolveSettings } from './settings.ts';
+import { createStreamDecoder } from './tokenizer.ts';
 import type { DecodingSettings, Engine, GenerateOptions, GenerationRequest, GenerationResult, StopReason } from './types.ts';
-
-/** The cache tensors' names in the optimum/transformers.js export convention. */
-function cacheNames(session: ort.InferenceSession, numLayers: number) {
-  const names = Array.from({ length: numLayers }, (_, i) => ({
-    pastKey: `past_key_values.${i}.key`,
-    pastValue: `past_key_values.${i}.value`,
-    presentKey: `present.${i}.key`,
-    presentValue: `present.${i}.value`,
-  }));
-  const missing = names.flatMap((n) => [n.pastKey, n.pastValue]).filter((n) => !session.inputNames.includes(n));
-  if (missing.length > 0) throw new ModelConfigError(`the AR export has no KV-cache inputs (missing ${missing[0]}): re-export it with past_key_values`);
-  return names;
-}
 
 function int64(values: readonly number[], dims: number[]): ort.Tensor {
   const data = new BigInt64Array(values.length);
@@ -29,34 +19,39 @@ function int64(values: readonly number[], dims: number[]): ort.Tensor {
   return new ort.Tensor('int64', data, dims);
 }
 
+/** An AR model's settings: the request's, then generation_config.json's defaults, then the app's. */
+export function resolveAutoregressiveSettings(config: DecoderConfig, given: Partial<DecodingSettings>, promptTokens: number): DecodingSettings {
+  return resolveSettings('autoregressive', withGenerationDefaults(config.generationDefaults, given), promptTokens, config.contextLength);
+}
+
 /** Builds the per-step pipeline: logits processors then a sampler, from the resolved settings. */
-function tokenChooser(settings: DecodingSettings, eosTokenId: number): (logits: Float32Array, generated: number) => number {
+function tokenChooser(settings: DecodingSettings, eosTokenIds: readonly number[]): (logits: Float32Array, generated: number) => number {
   if (settings.temperature === 0 && settings.minNewTokens === 0) return (logits) => argmax(logits); // the hot greedy path: no copies
   const rng = createRng(settings.seed);
   const sampler: Sampler = settings.temperature === 0 ? greedySampler : multinomialSampler(rng);
   const sampling: LogitsProcessor[] =
     settings.temperature === 0 ? [] : [temperatureScale(settings.temperature), topKFilter(settings.topK), topPFilter(settings.topP)];
   const withEos = composeProcessors(sampling);
-  const withoutEos = composeProcessors([suppressTokens([eosTokenId]), ...sampling]);
+  const withoutEos = composeProcessors([suppressTokens(eosTokenIds), ...sampling]);
   return (logits, generated) => sampler((generated < settings.minNewTokens ? withoutEos : withEos)(Float64Array.from(logits)));
 }
 
 export function createAutoregressiveEngine(model: LoadedModel): Engine {
   const { session, config, tokenizer } = model;
-  const layers = cacheNames(session, config.numLayers);
-  const vocab = config.vocabSize;
+  const graph = describeDecoderGraph(session, config);
+  const eos = config.eosTokenIds;
 
   async function generate(request: GenerationRequest, options: GenerateOptions = {}): Promise<GenerationResult> {
     const started = performance.now();
-    const promptIds = tokenizer.encode(request.prompt);
-    const settings = resolveSettings('autoregressive', request.settings ?? {}, promptIds.length, config.contextLength);
-    const choose = tokenChooser(settings, config.eosTokenId);
-    const stopping = [stopOnEos(config.eosTokenId), stopAtMaxTokens(settings.maxNewTokens)];
+    const promptIds = tokenizer.encodePrompt(request.prompt);
+    const settings = resolveAutoregressiveSettings(config, request.settings ?? {}, promptIds.length);
+    const choose = tokenChooser(settings, eos);
+    const stopping = [stopOnEos(eos), stopAtMaxTokens(settings.maxNewTokens)];
+    const stream = createStreamDecoder(tokenizer);
     options.onEvent?.({ type: 'start', engine: 'autoregressive', promptTokens: promptIds.length, length: settings.maxNewTokens });
 
-    const emptyCache = new ort.Tensor('float32', new Float32Array(0), [1, config.numKeyValueHeads, 0, config.headDim]);
     const feeds: Record<string, ort.Tensor> = {};
-    for (const l of layers) feeds[l.pastKey] = feeds[l.pastValue] = emptyCache;
+    for (const l of graph.layers) feeds[l.pastKey] = feeds[l.pastValue] = graph.emptyCache();
     const generated: number[] = [];
     const forwardMs: number[] = [];
     let ttftMs = 0;
@@ -72,15 +67,15 @@ export function createAutoregressiveEngine(model: LoadedModel): Engine {
       const total = pastLength + stepIds.length;
       feeds.input_ids = int64(stepIds, [1, stepIds.length]);
       feeds.attention_mask = new ort.Tensor('int64', new BigInt64Array(total).fill(1n), [1, total]);
-      feeds.position_ids = int64(stepIds.map((_, i) => pastLength + i), [1, stepIds.length]);
+      if (graph.takesPositionIds) feeds.position_ids = int64(stepIds.map((_, i) => pastLength + i), [1, stepIds.length]);
+      if (graph.takesUseCacheBranch) feeds.use_cache_branch = new ort.Tensor('bool', Uint8Array.of(pastLength > 0 ? 1 : 0), [1]);
       const t0 = performance.now();
       const out = await session.run(feeds);
       forwardMs.push(performance.now() - t0);
 
-      const logits = out.logits!.data as Float32Array;
-      const tokenId = choose(logits.subarray((stepIds.length - 1) * vocab, stepIds.length * vocab), generated.length);
+      const tokenId = choose(graph.logitsRow(out.logits!, stepIds.length - 1), generated.length);
       generated.push(tokenId);
-      for (const l of layers) {
+      for (const l of graph.layers) {
         feeds[l.pastKey] = out[l.presentKey]!;
         feeds[l.pastValue] = out[l.presentValue]!;
       }
@@ -88,11 +83,12 @@ export function createAutoregressiveEngine(model: LoadedModel): Engine {
       stepIds = [tokenId];
       const elapsedMs = performance.now() - started;
       if (generated.length === 1) ttftMs = elapsedMs;
-      options.onEvent?.({ type: 'token', index: generated.length - 1, tokenId, text: tokenizer.tokenText(tokenId), elapsedMs });
+      // The text this token completes: whole characters only, so the deltas join to the final text.
+      options.onEvent?.({ type: 'token', index: generated.length - 1, tokenId, text: stream.push(tokenId), elapsedMs });
       stopReason = firstStop(stopping, generated);
     }
 
-    const tokenIds = generated.at(-1) === config.eosTokenId ? generated.slice(0, -1) : generated;
+    const tokenIds = eos.includes(generated.at(-1)!) ? generated.slice(0, -1) : generated;
     return buildResult({ tokenizer, tokenIds, stopReason, promptTokens: promptIds.length, settings, started, ttftMs, forwardMs });
   }
 

@@ -1,13 +1,19 @@
 // A model folder ready to decode: config, tokenizer and one ORT session, loaded once and reused.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type * as ort from 'onnxruntime-node';
 import { findModel, type ModelInfo } from '../models/discover.ts';
+import { sha256OfFile } from '../models/file-hash.ts';
+import { DEFAULT_ONNX_DTYPE, onnxFileName, type OnnxDtype } from '../models/onnx-variants.ts';
 import { type DecoderConfig, ModelConfigError, readDecoderConfig } from './model-config.ts';
 import { createSession, disposeSession } from './session.ts';
+import type { DecoderAbilities } from './settings.ts';
 import { createTokenizer, type TextTokenizer } from './tokenizer.ts';
 import { DEFAULT_SESSION_SETTINGS, type SessionSettings } from './types.ts';
 
 export interface LoadedModel {
-  info: ModelInfo; // id, folder, SHA-256 of the ONNX file
+  info: ModelInfo; // id, folder, the ONNX file loaded (the dtype's) and its SHA-256
+  dtype?: OnnxDtype; // which of the folder's ONNX variants runs (fp32 = onnx/model.onnx when absent)
   config: DecoderConfig;
   tokenizer: TextTokenizer;
   session: ort.InferenceSession;
@@ -15,18 +21,35 @@ export interface LoadedModel {
   sessionSettings: SessionSettings; // recorded with every result
 }
 
+/** What the settings checks need to know about a loaded model (see settingsProblemFor). */
+export const abilitiesOf = (model: LoadedModel): DecoderAbilities => ({ modelId: model.info.id, hasCachedGraph: model.cachedSession !== null });
+
 const loaded = new Map<string, Promise<LoadedModel>>();
 
-const cacheKey = (dir: string, s: SessionSettings) => `${dir}|${s.executionProvider}|${s.intraOpThreads}|${s.graphOptimizationLevel}`;
+const cacheKey = (dir: string, s: SessionSettings, dtype: OnnxDtype) => `${dir}|${s.executionProvider}|${s.intraOpThreads}|${s.graphOptimizationLevel}|${dtype}`;
 
-export async function loadModel(model: string | ModelInfo, sessionSettings: SessionSettings = DEFAULT_SESSION_SETTINGS): Promise<LoadedModel> {
-  const info = typeof model === 'string' ? await findModel(model) : model;
-  if (info.problems.length > 0 || !info.onnxFile) throw new ModelConfigError(`model "${info.id}" cannot be used: ${info.problems.join('; ')}`);
-  const key = cacheKey(info.dir, sessionSettings);
+/** The listing with the chosen dtype's graph in place of the one discovery described (its hash recorded). */
+async function withDtype(info: ModelInfo, dtype: OnnxDtype): Promise<ModelInfo> {
+  const onnxFile = path.join(info.dir, 'onnx', onnxFileName(dtype));
+  if (onnxFile === info.onnxFile) return info;
+  if (!existsSync(onnxFile)) {
+    const has = (info.dtypes ?? []).join(', ') || 'none';
+    throw new ModelConfigError(`model "${info.id}" has no ${dtype} graph (onnx/${onnxFileName(dtype)}); its dtypes: ${has}`);
+  }
+  if (info.decoding !== 'autoregressive') throw new ModelConfigError(`dtype ${dtype}: only autoregressive models load a dtype variant ("${info.id}" is ${info.decoding})`);
+  return { ...info, onnxFile, sha256: await sha256OfFile(onnxFile) };
+}
+
+export async function loadModel(model: string | ModelInfo, sessionSettings: SessionSettings = DEFAULT_SESSION_SETTINGS, dtype: OnnxDtype = DEFAULT_ONNX_DTYPE): Promise<LoadedModel> {
+  const listed = typeof model === 'string' ? await findModel(model) : model;
+  if (listed.problems.length > 0 || !listed.onnxFile) throw new ModelConfigError(`model "${listed.id}" cannot be used: ${listed.problems.join('; ')}`);
+  const info = await withDtype(listed, dtype);
+  const key = cacheKey(info.dir, sessionSettings, dtype);
   let entry = loaded.get(key);
   if (!entry) {
     entry = (async () => ({
       info,
+      dtype,
       config: readDecoderConfig(info.dir),
       tokenizer: createTokenizer(info.dir),
       session: await createSession(info.onnxFile!, sessionSettings),
@@ -40,7 +63,7 @@ export async function loadModel(model: string | ModelInfo, sessionSettings: Sess
 }
 
 export async function disposeModel(model: LoadedModel): Promise<void> {
-  loaded.delete(cacheKey(model.info.dir, model.sessionSettings));
+  loaded.delete(cacheKey(model.info.dir, model.sessionSettings, model.dtype ?? DEFAULT_ONNX_DTYPE));
   await disposeSession(model.session);
   if (model.cachedSession) await disposeSession(model.cachedSession);
 }

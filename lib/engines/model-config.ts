@@ -1,23 +1,29 @@
 // The parts of a Hugging Face config.json the engines need, validated once at load time.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { inferDecoding } from '../models/causal-lm.ts';
 import { type LogitConvention, logitConventionProblem } from '../models/logit-convention.ts';
 import { UserError } from '../user-error.ts';
+import { readGenerationConfig, tokenIdList } from './generation-config.ts';
+import type { DecodingSettings } from './types.ts';
 
 /** A model folder whose config.json the engines cannot use as it is. */
 export class ModelConfigError extends UserError {}
 
 export interface DecoderConfig {
-  decoding: 'autoregressive' | 'diffusion';
+  decoding: 'autoregressive' | 'diffusion' | 'block_diffusion';
   numLayers: number; // num_hidden_layers
   numKeyValueHeads: number; // K/V heads in the cache (grouped-query attention aware)
   headDim: number; // per-head size of cached keys and values
   vocabSize: number;
   contextLength: number; // max_position_embeddings: prompt + output must fit
-  eosTokenId: number;
+  eosTokenId: number; // the first of eosTokenIds
+  eosTokenIds: number[]; // every id that ends a sequence: config.json's and generation_config.json's
+  generationDefaults: Partial<DecodingSettings>; // AR: generation_config.json's sampling defaults
   padTokenId: number | null;
   maskTokenId: number | null; // required for diffusion
   diffusionLogits: LogitConvention | null; // required for diffusion; null for AR
+  blockSize: number | null; // block diffusion only: config.json "block_size", the tokens decoded together
 }
 
 function requireInt(config: Record<string, unknown>, key: string): number {
@@ -34,16 +40,21 @@ function readLogitConvention(value: unknown): LogitConvention {
 
 export function readDecoderConfig(modelDir: string): DecoderConfig {
   const config = JSON.parse(readFileSync(path.join(modelDir, 'config.json'), 'utf8')) as Record<string, unknown>;
-  const decoding = config.decoding;
-  if (decoding !== 'autoregressive' && decoding !== 'diffusion') {
-    throw new ModelConfigError('config.json must say "decoding": "autoregressive" or "diffusion"');
+  const decoding = config.decoding ?? inferDecoding(config)?.decoding; // a published causal LM needs no key of ours
+  if (decoding !== 'autoregressive' && decoding !== 'diffusion' && decoding !== 'block_diffusion') {
+    throw new ModelConfigError('config.json must say "decoding": "autoregressive", "diffusion" or "block_diffusion"');
   }
+  const masked = decoding !== 'autoregressive'; // both diffusion kinds fill <mask> positions
   const heads = requireInt(config, 'num_attention_heads');
-  const eos = Array.isArray(config.eos_token_id) ? (config.eos_token_id[0] as unknown) : config.eos_token_id;
-  if (typeof eos !== 'number') throw new ModelConfigError('config.json: "eos_token_id" is missing');
+  const generation = readGenerationConfig(modelDir);
+  const eosTokenIds = [...new Set([...tokenIdList(config.eos_token_id), ...generation.eosTokenIds])];
+  const eos = eosTokenIds[0];
+  if (eos === undefined) throw new ModelConfigError('config.json: "eos_token_id" is missing');
   const maskTokenId = typeof config.mask_token_id === 'number' ? config.mask_token_id : null;
-  if (decoding === 'diffusion' && maskTokenId === null) throw new ModelConfigError('config.json: a diffusion model needs "mask_token_id"');
-  const diffusionLogits = decoding === 'diffusion' ? readLogitConvention(config.diffusion_logits) : null;
+  if (masked && maskTokenId === null) throw new ModelConfigError('config.json: a diffusion model needs "mask_token_id"');
+  const diffusionLogits = masked ? readLogitConvention(config.diffusion_logits) : null;
+  const blockSize = decoding === 'block_diffusion' ? requireInt(config, 'block_size') : null;
+  if (blockSize !== null && blockSize < 1) throw new ModelConfigError('config.json: "block_size" must be a positive integer');
   return {
     decoding,
     numLayers: requireInt(config, 'num_hidden_layers'),
@@ -52,8 +63,11 @@ export function readDecoderConfig(modelDir: string): DecoderConfig {
     vocabSize: requireInt(config, 'vocab_size'),
     contextLength: requireInt(config, 'max_position_embeddings'),
     eosTokenId: eos,
+    eosTokenIds,
+    generationDefaults: decoding === 'autoregressive' ? generation.defaults : {},
     padTokenId: typeof config.pad_token_id === 'number' ? config.pad_token_id : null,
     maskTokenId,
     diffusionLogits,
+    blockSize,
   };
 }

@@ -1,72 +1,62 @@
-// Fills in decoding defaults and rejects settings that cannot work, with one clear message each.
-import { CACHE_MODES, type DecodingSettings, type RemaskingPolicy, SettingsError } from './types.ts';
+// Fills in decoding defaults and rejects settings that cannot work, with one clear message each. Bounds and
+// defaults come from decoding-schema.ts; this file adds the rules that tie settings to each other and to a model.
+import { DECODING_DEFAULTS, DECODING_FIELD_NAMES, DECODING_FIELDS, DEFAULT_MAX_NEW_TOKENS, decodingValueProblem } from './decoding-schema.ts';
+import type { DecodingKind } from '../models/discover.ts';
+import { type DecodingSettings, REMASKING_POLICIES, SettingsError } from './types.ts';
 
-export const REMASKING_POLICIES: readonly RemaskingPolicy[] = ['low_confidence', 'random', 'margin', 'entropy'];
+export { DEFAULT_MAX_NEW_TOKENS, REMASKING_POLICIES };
 
-export const DEFAULT_MAX_NEW_TOKENS = 64;
+/** AR settings for autoregressive models; every other kind decodes a canvas and reads the diffusion settings. */
+export type SettingsReader = DecodingKind;
 
-function check(condition: boolean, message: string): void {
-  if (!condition) throw new SettingsError(message);
+function check(condition: boolean, message: string, setting: keyof DecodingSettings | null): void {
+  if (!condition) throw new SettingsError(message, setting);
 }
-
-const isInt = (v: number) => Number.isInteger(v);
 
 /**
  * Resolves settings for one request. `promptTokens` and `contextLength` bound the output length:
  * the prompt plus every generated position must fit in the model's context.
  */
-export function resolveSettings(
-  kind: 'autoregressive' | 'diffusion',
-  given: Partial<DecodingSettings>,
-  promptTokens: number,
-  contextLength: number,
-): DecodingSettings {
+export function resolveSettings(kind: SettingsReader, given: Partial<DecodingSettings>, promptTokens: number, contextLength: number): DecodingSettings {
   const maxNewTokens = given.maxNewTokens ?? DEFAULT_MAX_NEW_TOKENS;
-  check(promptTokens > 0, 'prompt is empty');
-  check(isInt(maxNewTokens) && maxNewTokens >= 1, `max tokens must be a positive integer, got ${maxNewTokens}`);
+  const settings: DecodingSettings = { ...DECODING_DEFAULTS, steps: maxNewTokens, blockLength: maxNewTokens, ...withoutUndefined(given), maxNewTokens };
+  check(promptTokens > 0, 'prompt is empty', null);
+  const reader = kind === 'autoregressive' ? 'ar' : 'diffusion';
+  for (const key of DECODING_FIELD_NAMES) {
+    if (!DECODING_FIELDS[key].readers.includes(reader)) continue;
+    const problem = decodingValueProblem(key, settings[key]);
+    if (problem) throw new SettingsError(`${DECODING_FIELDS[key].label} ${problem}`, key);
+  }
   check(
     promptTokens + maxNewTokens <= contextLength,
     `prompt (${promptTokens} tokens) + output (${maxNewTokens}) exceeds the model's context of ${contextLength} tokens`,
+    'maxNewTokens',
   );
-  const settings: DecodingSettings = {
-    maxNewTokens,
-    temperature: given.temperature ?? 0,
-    topK: given.topK ?? 0,
-    topP: given.topP ?? 1,
-    seed: given.seed ?? 0,
-    minNewTokens: given.minNewTokens ?? 0,
-    steps: given.steps ?? maxNewTokens,
-    blockLength: given.blockLength ?? maxNewTokens,
-    remasking: given.remasking ?? 'low_confidence',
-    threshold: given.threshold ?? null,
-    factor: given.factor ?? null,
-    cache: given.cache ?? 'none',
-  };
-  check(Number.isFinite(settings.temperature) && settings.temperature >= 0, `temperature must be ≥ 0, got ${settings.temperature}`);
-  check(isInt(settings.seed) && settings.seed >= 0 && settings.seed <= 0xffffffff, `seed must be an integer in [0, 2^32), got ${settings.seed}`);
-  check(
-    isInt(settings.minNewTokens) && settings.minNewTokens >= 0 && settings.minNewTokens <= maxNewTokens,
-    `min new tokens must be an integer in [0, max tokens = ${maxNewTokens}], got ${settings.minNewTokens}`,
-  );
-  if (kind === 'autoregressive') {
-    check(isInt(settings.topK) && settings.topK >= 0, `top-k must be an integer ≥ 0, got ${settings.topK}`);
-    check(settings.topP > 0 && settings.topP <= 1, `top-p must be in (0, 1], got ${settings.topP}`);
-    return settings;
-  }
-  const { steps, blockLength, remasking, threshold } = settings;
-  check(REMASKING_POLICIES.includes(remasking), `unknown remasking policy "${remasking}" (expected one of ${REMASKING_POLICIES.join(', ')})`);
-  check(isInt(steps) && steps >= 1, `steps must be a positive integer, got ${steps}`);
-  check(steps <= maxNewTokens, `steps (${steps}) cannot exceed the output length (${maxNewTokens}): each step commits at least one token`);
-  check(isInt(blockLength) && blockLength >= 1, `block length must be a positive integer, got ${blockLength}`);
-  check(maxNewTokens % blockLength === 0, `block length (${blockLength}) must divide the output length (${maxNewTokens})`);
+  check(settings.minNewTokens <= maxNewTokens, `min new tokens (${settings.minNewTokens}) cannot exceed max tokens (${maxNewTokens})`, 'minNewTokens');
+  if (kind === 'autoregressive') return settings;
+  const { steps, blockLength, threshold, factor } = settings;
+  check(steps <= maxNewTokens, `steps (${steps}) cannot exceed the output length (${maxNewTokens}): each step commits at least one token`, 'steps');
+  check(maxNewTokens % blockLength === 0, `block length (${blockLength}) must divide the output length (${maxNewTokens})`, 'blockLength');
   const blocks = maxNewTokens / blockLength;
-  check(steps % blocks === 0, `steps (${steps}) must be a multiple of the number of blocks (${blocks}) so every block gets the same steps`);
-  if (threshold !== null) check(threshold > 0 && threshold < 1, `threshold must be in (0, 1), got ${threshold}`);
-  check((CACHE_MODES as readonly string[]).includes(settings.cache), `unknown cache mode "${settings.cache}" (expected one of ${CACHE_MODES.join(', ')})`);
-  const { factor } = settings;
-  if (factor !== null) {
-    check(Number.isFinite(factor) && factor > 0, `factor must be a number > 0, got ${factor}`);
-    check(threshold === null, 'give either a threshold or a factor, not both');
-  }
+  check(steps % blocks === 0, `steps (${steps}) must be a multiple of the number of blocks (${blocks}) so every block gets the same steps`, 'steps');
+  check(threshold === null || factor === null, 'give either a threshold or a factor, not both', 'factor');
   return settings;
+}
+
+function withoutUndefined(given: Partial<DecodingSettings>): Partial<DecodingSettings> {
+  return Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as Partial<DecodingSettings>;
+}
+
+/** What a model must offer for some settings; the engines and every up-front check (sweeps, API) ask here. */
+export interface DecoderAbilities {
+  modelId: string;
+  hasCachedGraph: boolean; // onnx/model_cached.onnx next to a full-canvas diffusion model
+}
+
+/** Why these settings cannot run on this model (null when they can): checked before a sweep's first cell. */
+export function settingsProblemFor(model: DecoderAbilities, settings: Pick<DecodingSettings, 'cache'>): string | null {
+  if (settings.cache !== 'none' && !model.hasCachedGraph) {
+    return `cache "${settings.cache}" needs onnx/model_cached.onnx in ${model.modelId} (export it with models/train/export_onnx.py)`;
+  }
+  return null;
 }

@@ -13,7 +13,8 @@ export interface SessionSettings {
   graphOptimizationLevel: GraphOptimizationLevel;
 }
 
-export type RemaskingPolicy = 'low_confidence' | 'random' | 'margin' | 'entropy';
+export const REMASKING_POLICIES = ['low_confidence', 'random', 'margin', 'entropy'] as const;
+export type RemaskingPolicy = (typeof REMASKING_POLICIES)[number];
 
 /** Diffusion KV caching (Fast-dLLM): none; prefix = the prompt and finished blocks' keys/values, refreshed
  * once per block; dual = also the masked suffix's, so a step runs the current block only. */
@@ -51,8 +52,12 @@ export interface CommittedToken {
   confidence: number; // the remasking policy's score that got it committed
 }
 
+/** Which engine decodes a model: config.json "decoding" of a local model folder. */
+export type EngineKind = 'autoregressive' | 'diffusion' | 'block_diffusion';
+
 export type GenerationEvent =
-  | { type: 'start'; engine: 'autoregressive' | 'diffusion'; promptTokens: number; length: number }
+  | { type: 'start'; engine: EngineKind; promptTokens: number; length: number } // block diffusion: length = the cap rounded up to whole blocks
+  | { type: 'block'; block: number; start: number; length: number; elapsedMs: number } // block diffusion: the canvas grows by one block of masks
   | { type: 'token'; index: number; tokenId: number; text: string; elapsedMs: number } // AR: one per token
   | { type: 'step'; step: number; block: number; committed: CommittedToken[]; elapsedMs: number }; // diffusion: one per step
 
@@ -72,6 +77,20 @@ export interface GenerationResult {
   promptTokens: number;
   settings: DecodingSettings; // what was actually used, defaults filled in
   timings: GenerationTimings;
+  remote?: RemoteMeasurement; // remote models only: where it was measured, how tokens were counted, cost
+}
+
+/** A remote model's result: every figure is "remote, network included" and says how its tokens were counted. */
+export interface RemoteMeasurement {
+  host: string; // base_url's host
+  label: string; // "remote, network included (<host>)"
+  providerModel: string; // the provider's model id
+  tokenSource: 'usage' | 'tokenizer' | 'estimate'; // the provider's usage, the folder's tokenizer, or ~4 chars/token
+  tokensEstimated: boolean; // tokenSource === 'estimate'
+  promptTokens: number;
+  costUsd: number | null; // usage × price_per_million; null without a price
+  finishReason: string | null;
+  attempts: number; // requests sent (retries of 429/5xx included); the timings are the last one's
 }
 
 export interface GenerateOptions {
@@ -80,12 +99,20 @@ export interface GenerateOptions {
 }
 
 export interface Engine {
-  readonly kind: 'autoregressive' | 'diffusion';
+  readonly kind: EngineKind;
   readonly modelId: string;
   generate(request: GenerationRequest, options?: GenerateOptions): Promise<GenerationResult>;
 }
 
-export class SettingsError extends UserError {}
+/** A decoding setting that cannot work; `setting` names the one to change (null: the prompt itself). */
+export class SettingsError extends UserError {
+  constructor(
+    message: string,
+    readonly setting: keyof DecodingSettings | null = null,
+  ) {
+    super(message);
+  }
+}
 
 export const DEFAULT_SESSION_SETTINGS: SessionSettings = {
   executionProvider: 'cpu',

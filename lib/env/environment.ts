@@ -16,6 +16,7 @@ export interface EnvironmentInfo {
   executionProvider: string; // cpu | cuda | webgpu
   threads: number | null; // ORT intra-op threads (null = ORT default)
   os: string; // type, release and architecture
+  remoteHosts?: string[]; // hosts of the remote models the experiment called: their figures include the network
 }
 
 function git(args: string[]): string | undefined {
@@ -49,7 +50,7 @@ function nvidiaGpuModel(): string | null {
   }
 }
 
-export function captureEnvironment(options: { executionProvider?: string; threads?: number | null } = {}): EnvironmentInfo {
+export function captureEnvironment(options: { executionProvider?: string; threads?: number | null; remoteHosts?: string[] } = {}): EnvironmentInfo {
   const executionProvider = options.executionProvider ?? 'cpu';
   const cpus = os.cpus();
   return {
@@ -64,5 +65,11 @@ export function captureEnvironment(options: { executionProvider?: string; thread
     executionProvider,
     threads: options.threads ?? null,
     os: `${os.type()} ${os.release()} ${os.arch()}`,
+    ...(options.remoteHosts?.length ? { remoteHosts: [...new Set(options.remoteHosts)].sort() } : {}),
   };
+}
+
+/** Where a figure was measured, "CPU" or "GPU (provider)": every printed, stored or charted number carries it. */
+export function hardwareLabel(executionProvider: string): string {
+  return executionProvider === 'cpu' ? 'CPU' : `GPU (${executionProvider})`;
 }

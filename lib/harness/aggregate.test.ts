@@ -29,6 +29,12 @@ function run(engine: 'autoregressive' | 'diffusion', setting: string, item: numb
     sample: 0,
     latencyOnly: false,
     timings: null,
+    remote: false,
+    host: null,
+    failure: null,
+    promptTokens: null,
+    tokensEstimated: false,
+    costUsd: null,
     createdAt: new Date(0),
   };
 }

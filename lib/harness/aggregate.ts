@@ -1,6 +1,7 @@
 // Statistics of a sweep, computed from its stored runs every time they are asked for (so they can always be
 // recomputed and never drift from the data): per engine × setting × task × length.
 import type { Run } from '../db/runs.ts';
+import { remoteLabel } from '../engines/remote/label.ts';
 import { type Interval, iqr, median, p95, pairedSpeedup, passAtK, wilsonInterval } from './stats.ts';
 
 export interface Aggregate {
@@ -20,13 +21,19 @@ export interface Aggregate {
   passRate: number | null;
   passRateInterval: Interval | null; // Wilson 95%
   passAtK: Record<string, number> | null; // "1", "k": unbiased estimator averaged over items (with samples > 1)
-  speedup: { versus: string; n: number; median: number; interval: Interval } | null; // diffusion only: AR ÷ diffusion, paired by item
+  speedup: { versus: string; n: number; median: number; interval: Interval } | null; // diffusion kinds only: AR ÷ it, paired by item
   // A diffusion KV cache (prefix/dual) is approximate: its pass rate minus that of the same settings with cache
   // none, on the items both ran, so a cache's quality cost is shown next to its speed and never hidden.
   cacheEffect: { versus: string; n: number; passRateDelta: number } | null;
+  model: string; // the model id (a compare may put two models of one engine side by side)
+  remote: string | null; // "remote, network included (<host>)" when measured through an API, else null
+  failures: number; // runs with no answer (a remote request failed after retries): counted as not passed, never in latency
+  costUsd: { total: number; medianPerRun: number; estimated: boolean } | null; // remote models with a price
 }
 
-const groupKey = (r: Pick<Run, 'engine' | 'setting' | 'taskId' | 'requestedLength'>) => `${r.engine}|${r.setting ?? ''}|${r.taskId ?? ''}|${r.requestedLength}`;
+const groupKey = (r: Pick<Run, 'engine' | 'modelId' | 'setting' | 'taskId' | 'requestedLength'>) => `${r.engine}|${r.modelId}|${r.setting ?? ''}|${r.taskId ?? ''}|${r.requestedLength}`;
+/** Runs that produced an answer: only these have a latency. */
+const answered = (runs: readonly Run[]) => runs.filter((r) => r.failure === null);
 const itemKey = (r: Run) => `${r.taskId}|${r.requestedLength}|${r.itemId}|${r.sample}`;
 const cacheOf = (r: Run) => ((r.settings ?? {}) as { cache?: string }).cache ?? 'none';
 /** The decoding settings apart from the cache (and what differs run to run): equal for a cached setting and its reference. */
@@ -45,7 +52,7 @@ export function aggregateRuns(runs: readonly Run[]): Aggregate[] {
     const first = members[0]!;
     if (first.engine !== 'autoregressive') continue;
     const key = `${first.taskId}|${first.requestedLength}`;
-    if (!arReference.has(key)) arReference.set(key, { setting: first.setting ?? '', byItem: new Map(members.map((r) => [itemKey(r), r.totalMs])) });
+    if (!arReference.has(key)) arReference.set(key, { setting: first.setting ?? '', byItem: new Map(answered(members).map((r) => [itemKey(r), r.totalMs])) });
   }
   const uncached = new Map<string, { setting: string; byItem: Map<string, boolean> }>();
   for (const [, members] of groups) {
@@ -76,8 +83,8 @@ export function aggregateRuns(runs: readonly Run[]): Aggregate[] {
     }
     let speedup: Aggregate['speedup'] = null;
     const reference = arReference.get(`${first.taskId}|${first.requestedLength}`);
-    if (first.engine === 'diffusion' && reference) {
-      const pairs = members.flatMap((r) => {
+    if (first.engine !== 'autoregressive' && reference) { // diffusion and block diffusion
+      const pairs = answered(members).flatMap((r) => {
         const arMs = reference.byItem.get(itemKey(r));
         return arMs === undefined ? [] : [{ arMs, diffusionMs: r.totalMs }];
       });
@@ -92,6 +99,8 @@ export function aggregateRuns(runs: readonly Run[]): Aggregate[] {
       });
       if (pairs.length > 0) cacheEffect = { versus: noCache.setting, n: pairs.length, passRateDelta: pairs.reduce((a, d) => a + d, 0) / pairs.length };
     }
+    const timed = answered(members);
+    const priced = timed.filter((r) => r.costUsd !== null);
     aggregates.push({
       engine: first.engine,
       setting: first.setting ?? '',
@@ -99,20 +108,33 @@ export function aggregateRuns(runs: readonly Run[]): Aggregate[] {
       length: first.requestedLength,
       latencyOnly,
       runs: members.length,
-      latencyMedianMs: median(members.map((r) => r.totalMs)),
-      latencyP95Ms: p95(members.map((r) => r.totalMs)),
-      latencyIqrMs: iqr(members.map((r) => r.totalMs)),
-      ttftMedianMs: median(members.map((r) => r.ttftMs ?? Number.NaN)),
-      tokensPerSecondMedian: median(members.map((r) => (r.totalMs > 0 ? r.generatedTokens / (r.totalMs / 1000) : 0))),
-      nfeMedian: median(members.map((r) => r.forwardPasses)),
+      latencyMedianMs: median(timed.map((r) => r.totalMs)),
+      latencyP95Ms: p95(timed.map((r) => r.totalMs)),
+      latencyIqrMs: iqr(timed.map((r) => r.totalMs)),
+      ttftMedianMs: median(timed.map((r) => r.ttftMs ?? Number.NaN)),
+      tokensPerSecondMedian: median(timed.map((r) => (r.totalMs > 0 ? r.generatedTokens / (r.totalMs / 1000) : 0))),
+      nfeMedian: median(timed.map((r) => r.forwardPasses)),
       passed: latencyOnly ? null : passed,
       passRate: latencyOnly || quality.length === 0 ? null : passed / quality.length,
       passRateInterval: latencyOnly || quality.length === 0 ? null : wilsonInterval(passed, quality.length),
       passAtK: latencyOnly ? null : atK,
       speedup,
       cacheEffect,
+      model: first.modelId,
+      remote: first.remote ? remoteLabel(first.host ?? 'unknown host') : null,
+      failures: members.length - timed.length,
+      costUsd: priced.length === 0 ? null : { total: sum(priced.map((r) => r.costUsd!)), medianPerRun: median(priced.map((r) => r.costUsd!)), estimated: priced.some((r) => r.tokensEstimated) },
     });
   }
-  const engineOrder = (e: string) => (e === 'autoregressive' ? 0 : 1);
+  const engineOrder = (e: string) => ['autoregressive', 'diffusion', 'block_diffusion'].indexOf(e);
   return aggregates.sort((a, b) => a.length - b.length || a.task.localeCompare(b.task) || engineOrder(a.engine) - engineOrder(b.engine));
+}
+
+const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
+
+/** An experiment's whole cost: every priced run (remote models with a price), and whether any was estimated. */
+export function experimentCost(runs: readonly Run[]): { totalUsd: number; runs: number; estimated: boolean } | null {
+  const priced = runs.filter((r) => r.costUsd !== null && r.costUsd !== undefined);
+  if (priced.length === 0) return null;
+  return { totalUsd: sum(priced.map((r) => r.costUsd!)), runs: priced.length, estimated: priced.some((r) => r.tokensEstimated) };
 }

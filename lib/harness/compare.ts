@@ -1,13 +1,19 @@
-// The same prompt through an AR and a diffusion model with the same session options, each warmed up and
-// timed over repeats; optionally stored as a "compare" experiment. `dlm compare` and the app both call it.
-import { createEngine, loadModel, type LoadedModel } from '../engines/index.ts';
+// The same prompt through two or more models (default: the bundled AR and diffusion pair) with the same session
+// options, each warmed up and timed over repeats; optionally stored as a "compare" experiment. Any model may be
+// remote: a chat model gets a task prompt as an instruction, and its figures are labelled "remote, network
+// included". `dlm compare` and the app both call it.
+import { type AnyModel, createAnyEngine, loadAnyModel, paradigmOf, remoteHostsOf, settingsForPrompt, sharedSettingsOnly } from '../engines/any-model.ts';
+import { RemoteRequestError } from '../engines/remote/errors.ts';
 import type { DecodingSettings, SessionSettings } from '../engines/types.ts';
 import { captureEnvironment, type EnvironmentInfo } from '../env/environment.ts';
 import { solvePrompt } from '../tasks/registry.ts';
 import { UserError } from '../user-error.ts';
 import { BUNDLED_AR_MODEL_ID, BUNDLED_DIFFUSION_MODEL_ID } from './bundled-models.ts';
 import { measureRepeated, type RepeatedMeasurement } from './measure.ts';
-import { recordExperiment, storeResult } from './record.ts';
+import { completionFor, promptFor } from './prompt-form.ts';
+import { recordExperiment, storeFailure, storeResult } from './record.ts';
+
+export const COMPARE_MAX_MODELS = 4;
 
 export interface CompareRequest {
   prompt: string;
@@ -15,55 +21,72 @@ export interface CompareRequest {
   repeats: number;
   settings: Partial<DecodingSettings>;
   session: SessionSettings;
-  models?: { autoregressive?: string; diffusion?: string };
+  models?: string[]; // model ids, 2..COMPARE_MAX_MODELS; default: the bundled AR and diffusion pair
   store: boolean;
 }
 
 export interface CompareSide {
-  model: LoadedModel;
-  measurement: RepeatedMeasurement;
+  model: AnyModel;
+  prompt: string; // what this model was sent (a chat model gets a task prompt as an instruction)
+  settings: Partial<DecodingSettings>; // what this model was asked for (remote models: no diffusion-only settings)
+  measurement: RepeatedMeasurement | null; // null when a remote request failed after its retries
+  failure: string | null;
   correct: boolean | null; // against the task answer when the prompt is in a task's format
 }
 
 export interface CompareOutcome {
-  sides: [CompareSide, CompareSide]; // AR, then diffusion
-  speedup: number; // AR median total ÷ diffusion median total
+  sides: CompareSide[]; // in the order the models were given
+  speedup: number | null; // first AR side's median total ÷ first diffusion side's; null without both
   expected: { task: string; answer: string } | null;
   environment: EnvironmentInfo;
   experimentSlug: string | null;
 }
 
 export async function compare(request: CompareRequest): Promise<CompareOutcome> {
-  const { prompt, session, repeats } = request;
-  const settings = { ...request.settings, maxNewTokens: request.length };
-  const ar = await loadModel(request.models?.autoregressive ?? BUNDLED_AR_MODEL_ID, session);
-  const diffusion = await loadModel(request.models?.diffusion ?? BUNDLED_DIFFUSION_MODEL_ID, session);
-  if (ar.config.decoding !== 'autoregressive') throw new UserError(`${ar.info.id} is not an autoregressive model`);
-  if (diffusion.config.decoding !== 'diffusion') throw new UserError(`${diffusion.info.id} is not a diffusion model`);
+  const { session, repeats } = request;
+  const ids = request.models ?? [BUNDLED_AR_MODEL_ID, BUNDLED_DIFFUSION_MODEL_ID];
+  if (ids.length < 2 || ids.length > COMPARE_MAX_MODELS) throw new UserError(`compare needs 2 to ${COMPARE_MAX_MODELS} models, got ${ids.length}`);
+  if (new Set(ids).size !== ids.length) throw new UserError('compare lists a model twice');
+  const models: AnyModel[] = [];
+  for (const id of ids) models.push(await loadAnyModel(id, session));
 
-  const expected = solvePrompt(prompt); // null for free text and code prompts
-  const correct = (text: string) => (expected === null ? null : text === expected.answer);
+  const expected = solvePrompt(request.prompt); // null for free text and code prompts
   const sides: CompareSide[] = [];
-  for (const model of [ar, diffusion]) {
-    const measurement = await measureRepeated(createEngine(model), { prompt, settings }, { warmup: 1, repeats });
-    sides.push({ model, measurement, correct: correct(measurement.results[0]!.text) });
+  for (const model of models) {
+    const prompt = expected ? promptFor(model, { task: expected.task, prompt: request.prompt }) : request.prompt;
+    const settings = { ...sharedSettingsOnly(model, request.settings), maxNewTokens: request.length };
+    const correct = (text: string) => (expected === null ? null : completionFor(model, expected, text) === expected.answer);
+    try {
+      const measurement = await measureRepeated(createAnyEngine(model), { prompt, settings }, { warmup: 1, repeats });
+      sides.push({ model, prompt, settings, measurement, failure: null, correct: correct(measurement.results[0]!.text) });
+    } catch (error) {
+      // One unreachable provider does not lose the others' measurements: its side is a failed run with the reason.
+      if (!(error instanceof RemoteRequestError)) throw error;
+      sides.push({ model, prompt, settings, measurement: null, failure: error.message, correct: expected ? false : null });
+    }
   }
-  const environment = captureEnvironment({ executionProvider: session.executionProvider, threads: session.intraOpThreads });
+  const environment = captureEnvironment({ executionProvider: session.executionProvider, threads: session.intraOpThreads, remoteHosts: remoteHostsOf(models) });
   let experimentSlug: string | null = null;
   if (request.store) {
     const { experiment } = await recordExperiment(
       {
-        title: `compare: ${prompt.trim().slice(0, 60)}`,
+        title: `compare: ${request.prompt.trim().slice(0, 60)}`,
         kind: 'compare',
-        config: { prompt, length: request.length, repeats, warmup: 1, settings, session, models: { autoregressive: ar.info.id, diffusion: diffusion.info.id } },
+        config: { prompt: request.prompt, length: request.length, repeats, warmup: 1, settings: request.settings, session, models: models.map((m) => ({ id: m.info.id, paradigm: paradigmOf(m), sha256: m.info.sha256 })) },
         environment,
       },
       async (e) => {
-        for (const side of sides) for (const result of side.measurement.results) await storeResult(e.id, side.model, prompt, result, { passed: correct(result.text) });
+        for (const side of sides) {
+          const task = expected ? { taskId: expected.task } : {};
+          if (!side.measurement) await storeFailure(e.id, side.model, side.prompt, settingsForPrompt(side.model, side.settings, side.prompt), side.failure!, { ...task, passed: side.correct });
+          else for (const result of side.measurement.results) await storeResult(e.id, side.model, side.prompt, result, { ...task, passed: side.correct === null ? null : completionFor(side.model, expected!, result.text) === expected!.answer });
+        }
       },
     );
     experimentSlug = experiment.slug;
   }
-  const [arSide, diffusionSide] = sides as [CompareSide, CompareSide];
-  return { sides: [arSide, diffusionSide], speedup: arSide.measurement.medianTotalMs / diffusionSide.measurement.medianTotalMs, expected, environment, experimentSlug };
+  const first = (paradigm: 'autoregressive' | 'diffusion') => sides.find((s) => s.measurement && paradigmOf(s.model) === paradigm)?.measurement;
+  const ar = first('autoregressive');
+  const diffusion = first('diffusion');
+  return { sides, speedup: ar && diffusion ? ar.medianTotalMs / diffusion.medianTotalMs : null, expected, environment, experimentSlug };
 }

@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { UserError } from '../user-error.ts';
 import { generateRecord } from '../tasks/generate.ts';
+import { lengthSampler } from '../tasks/length-mix.ts';
 import { findFamily } from '../tasks/registry.ts';
 import type { TaskName, TaskRecord } from '../tasks/types.ts';
 
@@ -20,6 +21,15 @@ export function suiteRecords(task: string, lengths: readonly number[], n: number
   const family = findFamily(task);
   if (!family) throw new UserError(`unknown task "${task}"`);
   return lengths.flatMap((length) => Array.from({ length: n }, (_, i): TaskRecord => generateRecord(family, length, seed, i, 'eval')));
+}
+
+/** n items whose answer lengths are drawn ∝ 1/L up to `maxLength` (the same records `--max-length` gives). */
+export function mixedSuiteRecords(task: string, maxLength: number, n: number, seed: number): EvalRecord[] {
+  const family = findFamily(task);
+  if (!family) throw new UserError(`unknown task "${task}"`);
+  const sampler = lengthSampler(family, maxLength, seed, 'eval');
+  if (!sampler) throw new UserError(`${task}: length ${maxLength} is below the family's shortest (${family.minLength})`);
+  return Array.from({ length: n }, (_, i): TaskRecord => generateRecord(family, sampler.draw(i), seed, i, 'eval'));
 }
 
 function fromJson(value: unknown, line: number): EvalRecord {

@@ -1,12 +1,13 @@
 // Decodes task records with one engine and scores them: the core of `dlm eval` and the model-card numbers.
-import type { LoadedModel } from '../engines/loaded-model.ts';
-import { createEngine } from '../engines/index.ts';
-import { resolveSettings } from '../engines/settings.ts';
+import { type AnyModel, createAnyEngine, settingsForPrompt } from '../engines/any-model.ts';
+import { RemoteRequestError } from '../engines/remote/errors.ts';
+import { estimateTokens } from '../engines/remote/token-count.ts';
 import type { DecodingSettings, GenerationResult } from '../engines/types.ts';
 import { checkCompletions } from '../tasks/check.ts';
 import type { CheckResult } from '../tasks/types.ts';
 import { type StepsSpec, resolveSteps } from './steps.ts';
 import { type EvalRecord, outputLengthFor } from './eval-records.ts';
+import { completionFor, promptFor } from './prompt-form.ts';
 import { median, p95 } from './stats.ts';
 
 export interface EvalCell {
@@ -20,10 +21,14 @@ export interface EvalCell {
   medianTtftMs: number;
   medianForwardPasses: number;
   medianTokensPerSecond: number;
+  failures: number; // remote requests that failed after their retries: not passed, not in the latencies
 }
 
 export interface Evaluation {
-  results: GenerationResult[]; // one per record, same order
+  results: (GenerationResult | null)[]; // one per record, same order; null when a remote request failed
+  failures: (string | null)[]; // why a record has no result
+  prompts: string[]; // what each record was sent (a chat model gets the task's instruction form)
+  settings: DecodingSettings[]; // what each record was decoded with
   checks: CheckResult[];
   cells: EvalCell[]; // one per (task, length), in first-seen order
 }
@@ -32,19 +37,21 @@ export interface Evaluation {
 export type OutputLengthRule = (record: EvalRecord, countTokens: (text: string) => number) => number;
 
 /** Settings for each record: the given ones, its output budget, and steps resolved against that budget. */
-export function planRecords(model: LoadedModel, records: readonly EvalRecord[], given: Partial<DecodingSettings>, steps?: StepsSpec, outputLength: OutputLengthRule = outputLengthFor) {
-  const countTokens = (text: string) => model.tokenizer.encode(text).length;
+export function planRecords(model: AnyModel, records: readonly EvalRecord[], given: Partial<DecodingSettings>, steps?: StepsSpec, outputLength: OutputLengthRule = outputLengthFor) {
+  const { tokenizer } = model; // a remote folder may have none: then lengths of foreign records are estimated
+  const countTokens = (text: string) => (tokenizer ? tokenizer.encode(text).length : estimateTokens(text));
   return records.map((record) => {
     const maxNewTokens = given.maxNewTokens ?? outputLength(record, countTokens);
     const settings: Partial<DecodingSettings> = { ...given, maxNewTokens };
     const resolvedSteps = resolveSteps(steps, maxNewTokens);
     if (resolvedSteps !== undefined) settings.steps = resolvedSteps;
-    resolveSettings(model.config.decoding, settings, countTokens(record.prompt), model.config.contextLength); // throws on bad settings
-    return { record, settings };
+    const prompt = promptFor(model, record);
+    const resolved = settingsForPrompt(model, settings, prompt); // throws on bad settings
+    return { record, prompt, settings, resolved };
   });
 }
 
-export function summarise(records: readonly EvalRecord[], results: readonly GenerationResult[], checks: readonly CheckResult[]): EvalCell[] {
+export function summarise(records: readonly EvalRecord[], results: readonly (GenerationResult | null)[], checks: readonly CheckResult[]): EvalCell[] {
   const groups = new Map<string, number[]>();
   records.forEach((r, i) => {
     const key = `${r.task}|${r.length ?? ''}`;
@@ -53,7 +60,8 @@ export function summarise(records: readonly EvalRecord[], results: readonly Gene
   return [...groups.values()].map((indexes) => {
     const first = records[indexes[0]!]!;
     const passed = indexes.filter((i) => checks[i]!.passed).length;
-    const pick = (f: (r: GenerationResult) => number) => indexes.map((i) => f(results[i]!));
+    const answered = indexes.filter((i) => results[i] !== null);
+    const pick = (f: (r: GenerationResult) => number) => answered.map((i) => f(results[i]!));
     return {
       task: first.task,
       length: first.length,
@@ -65,6 +73,7 @@ export function summarise(records: readonly EvalRecord[], results: readonly Gene
       medianTtftMs: median(pick((r) => r.timings.ttftMs)),
       medianForwardPasses: median(pick((r) => r.timings.forwardPasses)),
       medianTokensPerSecond: median(pick((r) => r.timings.tokensPerSecond)),
+      failures: indexes.length - answered.length,
     };
   });
 }
@@ -77,19 +86,31 @@ export interface EvaluateOptions {
 
 /** Warms up once, decodes every record in order, then checks them all (code in one sandbox batch). */
 export async function evaluateRecords(
-  model: LoadedModel,
+  model: AnyModel,
   records: readonly EvalRecord[],
   given: Partial<DecodingSettings>,
   { steps, onProgress, outputLength }: EvaluateOptions = {},
 ): Promise<Evaluation> {
   const plans = planRecords(model, records, given, steps, outputLength);
-  const engine = createEngine(model);
-  await engine.generate({ prompt: plans[0]!.record.prompt, settings: plans[0]!.settings }); // warm-up, untimed
-  const results: GenerationResult[] = [];
+  const engine = createAnyEngine(model);
+  // Warm-up, untimed; a remote one that fails is no result (the first record then tries for itself).
+  await engine.generate({ prompt: plans[0]!.prompt, settings: plans[0]!.settings }).catch((error: unknown) => {
+    if (!(error instanceof RemoteRequestError)) throw error;
+  });
+  const results: (GenerationResult | null)[] = [];
+  const failures: (string | null)[] = [];
   for (const plan of plans) {
-    results.push(await engine.generate({ prompt: plan.record.prompt, settings: plan.settings }));
+    try {
+      results.push(await engine.generate({ prompt: plan.prompt, settings: plan.settings }));
+      failures.push(null);
+    } catch (error) {
+      // A remote request that failed after its retries fails that item, with its reason, not the evaluation.
+      if (!(error instanceof RemoteRequestError)) throw error;
+      results.push(null);
+      failures.push(error.message);
+    }
     onProgress?.(results.length, plans.length);
   }
-  const checks = await checkCompletions(records.map((r, i) => ({ ...r, completion: results[i]!.text })));
-  return { results, checks, cells: summarise(records, results, checks) };
+  const checks = await checkCompletions(records.map((r, i) => ({ ...r, completion: results[i] ? completionFor(model, r, results[i]!.text) : undefined })));
+  return { results, failures, prompts: plans.map((p) => p.prompt), settings: plans.map((p) => p.resolved), checks, cells: summarise(records, results, checks) };
 }

@@ -1,5 +1,6 @@
 // The flat CSV/JSON forms of an experiment's runs and aggregates, for `dlm export` and the app's downloads.
 import type { Run } from '../db/runs.ts';
+import { remoteLabel } from '../engines/remote/label.ts';
 import type { Aggregate } from './aggregate.ts';
 
 function csvCell(value: unknown): string {
@@ -33,6 +34,11 @@ export const runRow = (r: Run) => ({
   nfe: r.forwardPasses,
   settings: r.settings,
   timings: r.timings,
+  remote: r.remote ? remoteLabel(r.host ?? 'unknown host') : null,
+  failure: r.failure,
+  promptTokens: r.promptTokens,
+  tokensEstimated: r.tokensEstimated,
+  costUsd: r.costUsd,
   createdAt: r.createdAt.toISOString(),
 });
 
@@ -40,6 +46,8 @@ export const aggregateRow = (a: Aggregate) => ({
   length: a.length,
   task: a.task,
   engine: a.engine,
+  model: a.model,
+  remote: a.remote,
   setting: a.setting,
   latencyOnly: a.latencyOnly,
   runs: a.runs,
@@ -54,6 +62,10 @@ export const aggregateRow = (a: Aggregate) => ({
   ttftMedianMs: a.ttftMedianMs,
   tokensPerSecondMedian: a.tokensPerSecondMedian,
   nfeMedian: a.nfeMedian,
+  failures: a.failures,
+  costUsdTotal: a.costUsd?.total ?? null,
+  costUsdMedianPerRun: a.costUsd?.medianPerRun ?? null,
+  costEstimated: a.costUsd?.estimated ?? null,
   speedupVersus: a.speedup?.versus ?? null,
   speedupMedian: a.speedup?.median ?? null,
   speedupLow: a.speedup?.interval.low ?? null,

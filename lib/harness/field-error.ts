@@ -1,11 +1,2 @@
-// A user mistake in one named field of a request or spec (the app answers 400 naming it; the CLI exits 2).
-import { UserError } from '../user-error.ts';
-
-export class FieldError extends UserError {
-  constructor(
-    readonly field: string,
-    readonly problem: string,
-  ) {
-    super(`${field}: ${problem}`);
-  }
-}
+// FieldError is declared with the other user-error classes, low enough that lib/engines can throw it.
+export { FieldError } from '../user-error.ts';

@@ -1,46 +1,59 @@
 // The dashboard's playground: one prompt (typed, or a task item with its expected answer) through the AR and
 // the diffusion model, streamed event by event. The engines run one after the other, each in its model's
 // decode slot, so neither slows the other's timing; the pair can be stored as a "compare" experiment.
-import { createEngine, loadModel, type LoadedModel } from '../engines/index.ts';
-import { REMASKING_POLICIES, resolveSettings } from '../engines/settings.ts';
-import { CACHE_MODES, type CommittedToken, type DecodingSettings, type GenerationResult, type SessionSettings } from '../engines/types.ts';
-import { captureEnvironment } from '../env/environment.ts';
+import { type AnyModel, createAnyEngine, isRemoteModel, loadAnyModel, paradigmOf, remoteHostsOf, remoteLabelOf, sharedSettingsOnly } from '../engines/any-model.ts';
+import { type FieldNames, readDecodingFields, resolveSteps } from '../engines/decoding-schema.ts';
+import { resolveSettings } from '../engines/settings.ts';
+import { type CommittedToken, type DecodingSettings, type GenerationResult, type SessionSettings } from '../engines/types.ts';
+import { captureEnvironment, hardwareLabel } from '../env/environment.ts';
 import { checkCompletions } from '../tasks/check.ts';
 import { generateRecord } from '../tasks/generate.ts';
+import { missingNewlineHint } from '../tasks/prompt-hint.ts';
 import { findFamily, solvePrompt, TASK_NAMES } from '../tasks/registry.ts';
-import { BUNDLED_AR_MODEL_ID, BUNDLED_DIFFUSION_MODEL_ID } from './bundled-models.ts';
+import { BUNDLED_AR_MODEL_ID, BUNDLED_BLOCK_DIFFUSION_MODEL_ID, BUNDLED_DIFFUSION_MODEL_ID } from './bundled-models.ts';
 import { type DecodeQueue } from './decode-queue.ts';
 import { FieldError } from './field-error.ts';
-import { recordExperiment, storeResult } from './record.ts';
-import { parseSteps } from './spec.ts';
-import { resolveSteps } from './steps.ts';
+import { type BlockPanelEvent, parseBlockPanel, runBlockPanel } from './playground-block.ts';
+import { completionFor, promptFor } from './prompt-form.ts';
+import { recordFinishedExperiment } from './record.ts';
 
 export const PLAYGROUND_LIMITS = { promptChars: 2000, maxLength: 512, threads: 16 } as const;
+
+/** The decoding settings each playground panel sends, by their names in the request (checked by the settings schema). */
+const PLAYGROUND_FIELDS = {
+  autoregressive: { maxNewTokens: 'maxNewTokens', temperature: 'temperature', topK: 'topK', topP: 'topP' },
+  diffusion: { maxNewTokens: 'maxNewTokens', steps: 'steps', blockLength: 'blockLength', remasking: 'remasking', threshold: 'threshold', factor: 'factor', cache: 'cache', temperature: 'temperature' },
+} satisfies Record<string, FieldNames>;
 
 export interface PlaygroundRequest {
   prompt: string;
   item: { task: string; length: number; index: number; taskId: string; answer: string; test?: string } | null;
   autoregressive: Partial<DecodingSettings>;
   diffusion: Partial<DecodingSettings>;
+  blockDiffusion: Partial<DecodingSettings> | null; // the third panel (block-diffusion model); null = off
+  models: Record<'autoregressive' | 'diffusion', string>; // each panel's model: local, or remote of that paradigm
   session: SessionSettings;
   store: boolean;
 }
 
 export type PlaygroundEvent =
-  | { type: 'meta'; prompt: string; task: string | null; expected: string | null; hardware: string; threads: number | null; models: Record<'autoregressive' | 'diffusion', string> }
-  | { type: 'start'; engine: 'autoregressive' | 'diffusion'; promptTokens: number; length: number }
-  | { type: 'token'; engine: 'autoregressive'; index: number; text: string; elapsedMs: number }
+  | { type: 'meta'; prompt: string; task: string | null; expected: string | null; hint: string | null; hardware: string; threads: number | null; models: Record<'autoregressive' | 'diffusion', string> & { block_diffusion?: string }; remote?: Partial<Record<'autoregressive' | 'diffusion', string>> }
+  | { type: 'start'; engine: PlaygroundEngine; promptTokens: number; length: number }
+  | { type: 'token'; engine: 'autoregressive' | 'diffusion'; index: number; text: string; elapsedMs: number } // a remote diffusion model streams text too
   | { type: 'step'; engine: 'diffusion'; step: number; committed: Pick<CommittedToken, 'position' | 'text' | 'confidence'>[]; elapsedMs: number }
+  | BlockPanelEvent
   | {
       type: 'done';
-      engine: 'autoregressive' | 'diffusion';
+      engine: PlaygroundEngine;
       text: string;
       stopReason: string;
       passed: boolean | null;
       timings: { ttftMs: number; totalMs: number; forwardPasses: number; tokensPerSecond: number; generatedTokens: number };
     }
   | { type: 'summary'; speedup: number | null; experimentId: string | null }
-  | { type: 'error'; engine: 'autoregressive' | 'diffusion' | null; message: string };
+  | { type: 'error'; engine: PlaygroundEngine | null; message: string };
+
+type PlaygroundEngine = 'autoregressive' | 'diffusion' | 'block_diffusion';
 
 type Json = Record<string, unknown>;
 
@@ -81,40 +94,23 @@ export function parsePlaygroundRequest(body: unknown): PlaygroundRequest {
   }
   const ar = object(raw.autoregressive, 'autoregressive');
   const df = object(raw.diffusion, 'diffusion');
-  const seed = optionalNumber(raw, 'seed', 'seed', 0, 0xffffffff, true);
+  const seed = readDecodingFields(raw, { names: { seed: 'seed' }, empty: (v) => v === '' || v === null }).settings.seed;
   const threads = optionalNumber(raw, 'threads', 'threads', 1, PLAYGROUND_LIMITS.threads, true) ?? null;
-  const autoregressive: Partial<DecodingSettings> = {
-    maxNewTokens: optionalNumber(ar, 'maxNewTokens', 'autoregressive.maxNewTokens', 1, PLAYGROUND_LIMITS.maxLength, true),
-    temperature: optionalNumber(ar, 'temperature', 'autoregressive.temperature', 0, 10, false),
-    topK: optionalNumber(ar, 'topK', 'autoregressive.topK', 0, 100_000, true),
-    topP: optionalNumber(ar, 'topP', 'autoregressive.topP', 0.000001, 1, false),
-    seed,
-  };
-  const length = optionalNumber(df, 'maxNewTokens', 'diffusion.maxNewTokens', 1, PLAYGROUND_LIMITS.maxLength, true);
-  const diffusion: Partial<DecodingSettings> = {
-    maxNewTokens: length,
-    blockLength: optionalNumber(df, 'blockLength', 'diffusion.blockLength', 1, PLAYGROUND_LIMITS.maxLength, true),
-    threshold: optionalNumber(df, 'threshold', 'diffusion.threshold', 0.000001, 0.999999, false),
-    factor: optionalNumber(df, 'factor', 'diffusion.factor', 0.000001, 100, false),
-    temperature: optionalNumber(df, 'temperature', 'diffusion.temperature', 0, 10, false),
-    seed,
-  };
-  if (df.cache !== undefined && df.cache !== '') {
-    if (typeof df.cache !== 'string' || !(CACHE_MODES as readonly string[]).includes(df.cache)) throw new FieldError('diffusion.cache', `must be one of ${CACHE_MODES.join(', ')}`);
-    diffusion.cache = df.cache as DecodingSettings['cache'];
-  }
-  if (df.remasking !== undefined && df.remasking !== '') {
-    if (typeof df.remasking !== 'string' || !(REMASKING_POLICIES as readonly string[]).includes(df.remasking)) throw new FieldError('diffusion.remasking', `must be one of ${REMASKING_POLICIES.join(', ')}`);
-    diffusion.remasking = df.remasking as DecodingSettings['remasking'];
+  const emptyInput = (value: unknown) => value === '' || value === null;
+  const arRead = readDecodingFields(ar, { names: PLAYGROUND_FIELDS.autoregressive, prefix: 'autoregressive.', empty: emptyInput });
+  const dfRead = readDecodingFields(df, { names: PLAYGROUND_FIELDS.diffusion, prefix: 'diffusion.', empty: emptyInput });
+  const autoregressive: Partial<DecodingSettings> = { ...arRead.settings, seed };
+  const diffusion: Partial<DecodingSettings> = { ...dfRead.settings, seed };
+  for (const [engine, settings] of [['autoregressive', autoregressive], ['diffusion', diffusion]] as const) {
+    if ((settings.maxNewTokens ?? 0) > PLAYGROUND_LIMITS.maxLength) throw new FieldError(`${engine}.maxNewTokens`, `must be at most ${PLAYGROUND_LIMITS.maxLength} in the playground`);
   }
   // Defaults that fit the item: its answer budget for both engines (AR gets 8 spare tokens to show a missing <eos>).
   const budget = item ? (item.task === 'add' ? item.length + 1 : item.length) : 64;
   autoregressive.maxNewTokens ??= item ? budget + 8 : budget;
   diffusion.maxNewTokens ??= budget;
-  if (df.steps !== undefined && df.steps !== '') {
-    const steps = resolveSteps(parseSteps(df.steps, 'diffusion.steps').spec, diffusion.maxNewTokens);
-    diffusion.steps = steps;
-  }
+  const blockDiffusion = parseBlockPanel(raw.blockDiffusion, seed, autoregressive.maxNewTokens, PLAYGROUND_LIMITS.maxLength); // stops at <eos> like AR: AR's budget
+  const steps = resolveSteps(dfRead.steps, diffusion.maxNewTokens);
+  if (steps !== undefined) diffusion.steps = steps;
   for (const [engine, settings] of [['autoregressive', autoregressive], ['diffusion', diffusion]] as const) {
     for (const key of Object.keys(settings) as (keyof DecodingSettings)[]) if (settings[key] === undefined) delete settings[key];
     try {
@@ -123,11 +119,21 @@ export function parsePlaygroundRequest(body: unknown): PlaygroundRequest {
       throw new FieldError(engine, (error as Error).message);
     }
   }
+  const models = { autoregressive: BUNDLED_AR_MODEL_ID, diffusion: BUNDLED_DIFFUSION_MODEL_ID };
+  const chosen = object(raw.models, 'models');
+  for (const side of ['autoregressive', 'diffusion'] as const) {
+    const id = chosen[side];
+    if (id === undefined || id === null || id === '') continue;
+    if (typeof id !== 'string' || !/^[\w.-]{1,200}$/.test(id)) throw new FieldError(`models.${side}`, 'must be a model id (see "dlm models")');
+    models[side] = id;
+  }
   return {
     prompt,
     item,
     autoregressive,
     diffusion,
+    blockDiffusion,
+    models,
     session: { executionProvider: 'cpu', intraOpThreads: threads, graphOptimizationLevel: 'all' },
     store: raw.store === true,
   };
@@ -144,45 +150,61 @@ const timingsOf = (r: GenerationResult) => ({
 /** Runs the pair and reports every event through `emit`; stops within one forward once `signal` aborts. */
 export async function runPlayground(request: PlaygroundRequest, emit: (event: PlaygroundEvent) => void, queue: DecodeQueue, signal?: AbortSignal): Promise<void> {
   const expected = request.item ? { task: request.item.task, answer: request.item.answer } : solvePrompt(request.prompt);
-  const models: Record<'autoregressive' | 'diffusion', LoadedModel> = {
-    autoregressive: await loadModel(BUNDLED_AR_MODEL_ID, request.session),
-    diffusion: await loadModel(BUNDLED_DIFFUSION_MODEL_ID, request.session),
-  };
+  const models = {} as Record<'autoregressive' | 'diffusion', AnyModel>;
+  for (const side of ['autoregressive', 'diffusion'] as const) {
+    let model: AnyModel;
+    try {
+      model = await loadAnyModel(request.models[side], request.session);
+    } catch (error) {
+      throw new FieldError(`models.${side}`, (error as Error).message.split('\n')[0]!);
+    }
+    // A remote model stands in the panel of its paradigm; a local one must be that engine (block diffusion has its own panel).
+    const fits = isRemoteModel(model) ? paradigmOf(model) === side : model.config.decoding === side;
+    if (!fits) throw new FieldError(`models.${side}`, `"${model.info.id}" cannot stand in the ${side} panel`);
+    models[side] = model;
+  }
+  // A chat model behind an API gets a task prompt as an instruction, and its reply is cut to the answer.
+  const promptOf = (model: AnyModel) => (expected ? promptFor(model, { task: expected.task, prompt: request.prompt }) : request.prompt);
   emit({
     type: 'meta',
     prompt: request.prompt,
     task: expected?.task ?? null,
     expected: expected?.answer ?? null,
-    hardware: 'CPU',
+    hint: request.item ? null : missingNewlineHint(request.prompt),
+    hardware: hardwareLabel(request.session.executionProvider),
     threads: request.session.intraOpThreads,
-    models: { autoregressive: models.autoregressive.info.id, diffusion: models.diffusion.info.id },
+    models: { autoregressive: models.autoregressive.info.id, diffusion: models.diffusion.info.id, ...(request.blockDiffusion ? { block_diffusion: BUNDLED_BLOCK_DIFFUSION_MODEL_ID } : {}) },
+    remote: Object.fromEntries((['autoregressive', 'diffusion'] as const).flatMap((side) => (isRemoteModel(models[side]) ? [[side, remoteLabelOf(models[side])!]] : []))),
   });
+  const verdict = async (text: string, model?: AnyModel): Promise<boolean | null> => {
+    const completion = model && expected ? completionFor(model, expected, text) : text;
+    if (request.item) {
+      const [check] = await checkCompletions([{ task_id: request.item.taskId, task: request.item.task as never, answer: request.item.answer, test: request.item.test, completion }]);
+      return check!.passed;
+    }
+    return expected ? completion === expected.answer : null;
+  };
   const results: Partial<Record<'autoregressive' | 'diffusion', { result: GenerationResult; passed: boolean | null }>> = {};
   for (const engineKind of ['autoregressive', 'diffusion'] as const) {
     if (signal?.aborted) return;
     const model = models[engineKind];
     const release = await queue.acquire(model.info.id, signal);
     try {
-      const engine = createEngine(model);
-      const settings = request[engineKind];
-      resolveSettings(engineKind, settings, model.tokenizer.encode(request.prompt).length, model.config.contextLength);
+      const engine = createAnyEngine(model);
+      const settings = sharedSettingsOnly(model, request[engineKind]); // checked against the model by the engine
       const result = await engine.generate(
-        { prompt: request.prompt, settings },
+        { prompt: promptOf(model), settings },
         {
           signal,
           onEvent: (event) => {
             if (event.type === 'start') emit({ type: 'start', engine: engineKind, promptTokens: event.promptTokens, length: event.length });
-            else if (event.type === 'token') emit({ type: 'token', engine: 'autoregressive', index: event.index, text: event.text, elapsedMs: event.elapsedMs });
-            else emit({ type: 'step', engine: 'diffusion', step: event.step, committed: event.committed.map(({ position, text, confidence }) => ({ position, text, confidence })), elapsedMs: event.elapsedMs });
+            else if (event.type === 'token') emit({ type: 'token', engine: engineKind, index: event.index, text: event.text, elapsedMs: event.elapsedMs });
+            else if (event.type === 'step') emit({ type: 'step', engine: 'diffusion', step: event.step, committed: event.committed.map(({ position, text, confidence }) => ({ position, text, confidence })), elapsedMs: event.elapsedMs });
           },
         },
       );
       if (result.stopReason === 'cancelled') return;
-      let passed: boolean | null = null;
-      if (request.item) {
-        const [check] = await checkCompletions([{ task_id: request.item.taskId, task: request.item.task as never, answer: request.item.answer, test: request.item.test, completion: result.text }]);
-        passed = check!.passed;
-      } else if (expected) passed = result.text === expected.answer;
+      const passed = await verdict(result.text, model);
       results[engineKind] = { result, passed };
       emit({ type: 'done', engine: engineKind, text: result.text, stopReason: result.stopReason, passed, timings: timingsOf(result) });
     } catch (error) {
@@ -191,22 +213,28 @@ export async function runPlayground(request: PlaygroundRequest, emit: (event: Pl
       release();
     }
   }
+  if (request.blockDiffusion) {
+    if (signal?.aborted) return;
+    await runBlockPanel({ prompt: request.prompt, settings: request.blockDiffusion, session: request.session }, emit, { queue, verdict, signal });
+  }
   const ar = results.autoregressive;
   const df = results.diffusion;
   let experimentId: string | null = null;
   if (request.store && ar && df) {
-    const { experiment } = await recordExperiment(
+    // Both runs and the finished experiment in one transaction: a crash never leaves half a pair. Both runs
+    // are keyed by the item's length (the diffusion canvas for a free prompt), not AR's token cap, so they pair.
+    const length = request.item?.length ?? df.result.settings.maxNewTokens;
+    const experiment = await recordFinishedExperiment(
       {
         title: `playground: ${request.prompt.trim().slice(0, 60)}`,
         kind: 'compare',
         config: { source: 'playground', prompt: request.prompt, item: request.item, settings: { autoregressive: request.autoregressive, diffusion: request.diffusion }, session: request.session, models: { autoregressive: models.autoregressive.info.id, diffusion: models.diffusion.info.id } },
-        environment: captureEnvironment({ executionProvider: 'cpu', threads: request.session.intraOpThreads }),
+        environment: captureEnvironment({ executionProvider: 'cpu', threads: request.session.intraOpThreads, remoteHosts: remoteHostsOf(Object.values(models)) }),
       },
-      async (e) => {
-        for (const [kind, side] of [['autoregressive', ar], ['diffusion', df]] as const) {
-          await storeResult(e.id, models[kind], request.prompt, side.result, { taskId: request.item?.task ?? expected?.task ?? null, itemId: request.item?.taskId ?? null, passed: side.passed });
-        }
-      },
+      (['autoregressive', 'diffusion'] as const).map((kind) => {
+        const side = kind === 'autoregressive' ? ar : df;
+        return { model: models[kind], prompt: promptOf(models[kind]), result: side.result, extra: { taskId: request.item?.task ?? expected?.task ?? null, itemId: request.item?.taskId ?? null, passed: side.passed, requestedLength: length } };
+      }),
     );
     experimentId = experiment.id;
   }

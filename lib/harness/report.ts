@@ -1,25 +1,28 @@
 // An experiment with its runs and the statistics computed from them: what show, export, diff, the app's
 // experiment page and its share page all read.
-import { type Experiment, getExperiment } from '../db/experiments.ts';
+import { type Experiment, getExperiment, recoverAbandoned } from '../db/experiments.ts';
 import { listRunsOfExperiment, type Run } from '../db/runs.ts';
 import { UserError } from '../user-error.ts';
-import { type Aggregate, aggregateRuns } from './aggregate.ts';
+import { publicBase } from './public-url.ts';
+import { type Aggregate, aggregateRuns, experimentCost } from './aggregate.ts';
 
 export interface ExperimentReport {
   experiment: Experiment;
   runs: Run[];
   aggregates: Aggregate[];
+  cost: ReturnType<typeof experimentCost>; // remote models with a price: the experiment's whole cost
 }
 
 export async function loadReport(idOrSlug: string): Promise<ExperimentReport> {
-  const experiment = await getExperiment(idOrSlug);
+  let experiment = await getExperiment(idOrSlug);
+  // A `running` experiment whose process died after this one opened the database is shown as interrupted.
+  if (experiment?.status === 'running' && (await recoverAbandoned()).length > 0) experiment = await getExperiment(idOrSlug);
   if (!experiment) throw new UserError(`no experiment "${idOrSlug}" (see "dlm list")`);
   const runs = await listRunsOfExperiment(experiment.id);
-  return { experiment, runs, aggregates: aggregateRuns(runs) };
+  return { experiment, runs, aggregates: aggregateRuns(runs), cost: experimentCost(runs) };
 }
 
-/** Where the dashboard serves an experiment's read-only page. */
-export function shareUrl(slug: string): string {
-  const base = process.env.DLM_PUBLIC_URL ?? `http://localhost:${process.env.PORT ?? 3000}`;
-  return `${base.replace(/\/$/, '')}/share/${slug}`;
+/** Where the dashboard serves an experiment's read-only page (`origin`: the app's request origin). */
+export function shareUrl(slug: string, origin: string | null = null): string {
+  return `${publicBase(origin)}/share/${slug}`;
 }

@@ -45,7 +45,7 @@ test('every bad field gets one error naming it', () => {
     [{ tasks: ['copy'], lengths: [8], itemsPerLength: 2.5 }, /^itemsPerLength: must be an integer/],
     [{ tasks: ['copy'], lengths: [8], diffusion: { steps: ['L/0'] } }, /^diffusion\.steps\[0\]: must be a positive integer, "L" or "L\/N"/],
     [{ tasks: ['copy'], lengths: [8], diffusion: [{ steps: 'L' }, { remasking: 'confident' }] }, /^diffusion\[1\]\.remasking: must be one of low_confidence/],
-    [{ tasks: ['copy'], lengths: [8], diffusion: { threshold: 1 } }, /^diffusion\.threshold: must be below 1/],
+    [{ tasks: ['copy'], lengths: [8], diffusion: { threshold: 1 } }, /^diffusion\.threshold: must be a number in \(0, 1\)/],
     [{ tasks: ['copy'], lengths: [8], diffusion: { speed: 2 } }, /^diffusion\.speed: unknown setting/],
     [{ tasks: ['copy'], lengths: [8], autoregressive: { steps: 4 } }, /^autoregressive\.steps: unknown setting/],
     [{ tasks: ['copy'], lengths: [8], models: { diffusion: '../etc' } }, /^models\.diffusion: must be a model id/],

@@ -1,18 +1,20 @@
 // An experiment spec: what a sweep runs. Given as JSON (a file for `dlm bench --spec`, or the dashboard's form),
 // validated field by field with errors that name the field, and expanded into cells with unique keys, so a
 // sweep can be resumed by running only the cells whose key has no stored run.
-import { REMASKING_POLICIES } from '../engines/settings.ts';
-import { CACHE_MODES, EXECUTION_PROVIDERS, type DecodingSettings, type ExecutionProvider, type RemaskingPolicy } from '../engines/types.ts';
+import { decodingValueProblem, STEPS_FORMS, type StepsSpec, stepsSpecOf } from '../engines/decoding-schema.ts';
+import { EXECUTION_PROVIDERS, type DecodingSettings, type ExecutionProvider } from '../engines/types.ts';
 import { TASK_NAMES } from '../tasks/registry.ts';
 import type { TaskName } from '../tasks/types.ts';
 import { FieldError } from './field-error.ts';
-import { BUNDLED_AR_MODEL_ID, BUNDLED_DIFFUSION_MODEL_ID } from './bundled-models.ts';
-import type { StepsSpec } from './steps.ts';
+import { BUNDLED_AR_MODEL_ID, BUNDLED_BLOCK_DIFFUSION_MODEL_ID, BUNDLED_DIFFUSION_MODEL_ID } from './bundled-models.ts';
 
 /** A spec field that is wrong; `field` is its path, e.g. "diffusion[1].steps". */
 export class SpecError extends FieldError {}
 
-export type EngineKind = 'autoregressive' | 'diffusion';
+export type EngineKind = 'autoregressive' | 'diffusion' | 'block_diffusion';
+
+/** Each engine's grid in the spec; block diffusion is an optional third series. */
+export const GRID_OF = { autoregressive: 'autoregressive', diffusion: 'diffusion', block_diffusion: 'blockDiffusion' } as const satisfies Record<EngineKind, string>;
 
 /** One decoding setting of the grid, before it is resolved against an output length. */
 export interface GridSetting {
@@ -23,12 +25,14 @@ export interface GridSetting {
 
 export interface ExperimentSpec {
   title: string;
-  models: { autoregressive: string; diffusion: string };
+  models: { autoregressive: string; diffusion: string; block_diffusion?: string }; // block_diffusion: only with that series
   tasks: TaskName[];
   lengths: number[];
   itemsPerLength: number;
+  itemLengths: ItemLengths; // exact: each item's answer is L long; mixed: answer lengths drawn ∝ 1/L up to L (one budget, answers of unknown length)
   autoregressive: GridSetting[];
   diffusion: GridSetting[];
+  blockDiffusion: GridSetting[]; // empty: no block-diffusion series
   samplesPerItem: number; // for pass@k
   seed: number; // item seed (eval split) and the base of every run's sampling seed
   executionProvider: ExecutionProvider;
@@ -38,23 +42,21 @@ export interface ExperimentSpec {
   latencyOnlyLengths: number[]; // exact-length timing (AR minNewTokens = L, diffusion eos suppressed before L)
 }
 
+/** How long items' answers are at output length L (see lib/tasks/length-mix.ts for the mixed draw). */
+export const ITEM_LENGTHS = ['exact', 'mixed'] as const;
+export type ItemLengths = (typeof ITEM_LENGTHS)[number];
+
 export const SPEC_LIMITS = { lengths: 16, maxLength: 1024, itemsPerLength: 1000, samplesPerItem: 100, repeats: 100, warmup: 10, gridSettings: 32 } as const;
 
 type Json = Record<string, unknown>;
 
-const FIELDS = ['title', 'models', 'tasks', 'lengths', 'itemsPerLength', 'autoregressive', 'diffusion', 'samplesPerItem', 'seed', 'executionProvider', 'threads', 'warmup', 'repeats', 'latencyOnly', 'latencyOnlyLengths'];
+const FIELDS = ['title', 'models', 'tasks', 'lengths', 'itemsPerLength', 'itemLengths', 'autoregressive', 'diffusion', 'blockDiffusion', 'samplesPerItem', 'seed', 'executionProvider', 'threads', 'warmup', 'repeats', 'latencyOnly', 'latencyOnlyLengths'];
 const AR_FIELDS = ['temperature', 'topK', 'topP'] as const;
 const DIFFUSION_FIELDS = ['steps', 'blockLength', 'remasking', 'threshold', 'factor', 'cache', 'temperature', 'topK', 'topP'] as const;
+const BLOCK_DIFFUSION_FIELDS = ['steps', 'remasking', 'threshold', 'factor', 'temperature'] as const; // block length: the model's; cache: always exact
 
 function integer(value: unknown, field: string, min: number, max: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) throw new SpecError(field, `must be an integer in [${min}, ${max}], got ${JSON.stringify(value)}`);
-  return value;
-}
-
-function number(value: unknown, field: string, min: number, max: number, openLow = false): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max || (openLow && value === min)) {
-    throw new SpecError(field, `must be a number in ${openLow ? '(' : '['}${min}, ${max}], got ${JSON.stringify(value)}`);
-  }
   return value;
 }
 
@@ -66,71 +68,36 @@ function list<T>(value: unknown, field: string, item: (v: unknown, f: string) =>
 
 /** "L", "L/4" or a positive integer. */
 export function parseSteps(value: unknown, field: string): { spec: StepsSpec; text: string } {
-  if (typeof value === 'number') return { spec: { absolute: integer(value, field, 1, SPEC_LIMITS.maxLength) }, text: String(value) };
-  if (typeof value === 'string') {
-    const trimmed = value.trim();
-    if (trimmed === 'L') return { spec: { divisor: 1 }, text: 'L' };
-    const divided = /^L\/(\d+)$/.exec(trimmed);
-    if (divided && Number(divided[1]) >= 1) return { spec: { divisor: Number(divided[1]) }, text: trimmed };
-  }
-  throw new SpecError(field, `must be a positive integer, "L" or "L/N", got ${JSON.stringify(value)}`);
+  const steps = stepsSpecOf(value);
+  if (!steps) throw new SpecError(field, `must be ${STEPS_FORMS}, got ${JSON.stringify(value)}`);
+  return steps;
 }
 
-type FieldParser = (v: unknown, f: string) => { value: unknown; text: string };
+type GridField = (typeof DIFFUSION_FIELDS)[number];
 
-const SETTING_PARSERS: Record<(typeof DIFFUSION_FIELDS)[number], FieldParser> = {
-  steps: (v, f) => {
-    const { spec, text } = parseSteps(v, f);
+/** One grid value, checked against the setting's declaration; `text` is how it appears in the setting's label. */
+function parseGridValue(key: GridField, value: unknown, field: string): { value: unknown; text: string } {
+  if (key === 'steps') {
+    const { spec, text } = parseSteps(value, field);
     return { value: spec, text };
-  },
-  blockLength: (v, f) => {
-    if (v === 'L') return { value: null, text: 'L' };
-    const n = integer(v, f, 1, SPEC_LIMITS.maxLength);
-    return { value: n, text: String(n) };
-  },
-  remasking: (v, f) => {
-    if (typeof v !== 'string' || !(REMASKING_POLICIES as readonly string[]).includes(v)) throw new SpecError(f, `must be one of ${REMASKING_POLICIES.join(', ')}, got ${JSON.stringify(v)}`);
-    return { value: v as RemaskingPolicy, text: v };
-  },
-  threshold: (v, f) => {
-    if (v === null) return { value: null, text: 'none' };
-    const x = number(v, f, 0, 1, true);
-    if (x >= 1) throw new SpecError(f, `must be below 1, got ${x}`);
-    return { value: x, text: String(x) };
-  },
-  cache: (v, f) => {
-    if (typeof v !== 'string' || !(CACHE_MODES as readonly string[]).includes(v)) throw new SpecError(f, `must be one of ${CACHE_MODES.join(', ')}, got ${JSON.stringify(v)}`);
-    return { value: v, text: v };
-  },
-  factor: (v, f) => {
-    const x = number(v, f, 0, 100, true);
-    return { value: x, text: String(x) };
-  },
-  temperature: (v, f) => {
-    const x = number(v, f, 0, 100);
-    return { value: x, text: String(x) };
-  },
-  topK: (v, f) => {
-    const n = integer(v, f, 0, 100000);
-    return { value: n, text: String(n) };
-  },
-  topP: (v, f) => {
-    const x = number(v, f, 0, 1, true);
-    return { value: x, text: String(x) };
-  },
-};
+  }
+  if (key === 'blockLength' && value === 'L') return { value: null, text: 'L' };
+  const problem = decodingValueProblem(key, value);
+  if (problem) throw new SpecError(field, problem);
+  return { value, text: value === null ? 'none' : String(value) };
+}
 
 const LABEL_NAMES: Record<string, string> = { blockLength: 'block', topK: 'top-k', topP: 'top-p', temperature: 'T' };
 
 /** Expands one grid object (each field a value or a list of values) into its cartesian product. */
-function expandGrid(grid: unknown, field: string, allowed: readonly (keyof typeof SETTING_PARSERS)[], defaultLabel: string): GridSetting[] {
+function expandGrid(grid: unknown, field: string, allowed: readonly GridField[], defaultLabel: string): GridSetting[] {
   if (grid === undefined) return [{ label: defaultLabel, settings: {} }];
   if (grid === null || typeof grid !== 'object' || Array.isArray(grid)) throw new SpecError(field, 'must be an object of settings (each a value or a list of values)');
   const entries = Object.entries(grid as Json);
   for (const [key] of entries) if (!(allowed as readonly string[]).includes(key)) throw new SpecError(`${field}.${key}`, `unknown setting (expected one of ${allowed.join(', ')})`);
   let settings: GridSetting[] = [{ label: '', settings: {} }];
   for (const [key, raw] of entries) {
-    const parsed = list(raw, `${field}.${key}`, (v, f) => SETTING_PARSERS[key as keyof typeof SETTING_PARSERS](v, f), { max: SPEC_LIMITS.gridSettings });
+    const parsed = list(raw, `${field}.${key}`, (v, f) => parseGridValue(key as GridField, v, f), { max: SPEC_LIMITS.gridSettings });
     settings = settings.flatMap((base) =>
       parsed.map(({ value, text }) => {
         const next: GridSetting = { label: `${base.label} ${LABEL_NAMES[key] ?? key}=${text}`.trim(), settings: { ...base.settings }, steps: base.steps };
@@ -147,7 +114,7 @@ function expandGrid(grid: unknown, field: string, allowed: readonly (keyof typeo
 }
 
 /** A grid is one object (cartesian product) or a list of objects (their union), e.g. [{"steps":["L","L/4"]},{"threshold":0.9}]. */
-function parseGrid(value: unknown, field: string, allowed: readonly (keyof typeof SETTING_PARSERS)[], defaultLabel: string): GridSetting[] {
+function parseGrid(value: unknown, field: string, allowed: readonly GridField[], defaultLabel: string): GridSetting[] {
   const grids = Array.isArray(value) ? value.map((g, i) => expandGrid(g, `${field}[${i}]`, allowed, defaultLabel)).flat() : expandGrid(value, field, allowed, defaultLabel);
   const labels = new Set<string>();
   for (const g of grids) {
@@ -167,11 +134,11 @@ export function parseSpec(input: unknown): ExperimentSpec {
   const title = raw.title ?? 'sweep';
   if (typeof title !== 'string' || title.trim() === '' || title.length > 200) throw new SpecError('title', 'must be a non-empty string of at most 200 characters');
 
-  const models = { autoregressive: BUNDLED_AR_MODEL_ID, diffusion: BUNDLED_DIFFUSION_MODEL_ID };
+  const models: ExperimentSpec['models'] = { autoregressive: BUNDLED_AR_MODEL_ID, diffusion: BUNDLED_DIFFUSION_MODEL_ID };
   if (raw.models !== undefined) {
     if (raw.models === null || typeof raw.models !== 'object' || Array.isArray(raw.models)) throw new SpecError('models', 'must be an object {"autoregressive": ID, "diffusion": ID}');
     for (const [key, value] of Object.entries(raw.models as Json)) {
-      if (key !== 'autoregressive' && key !== 'diffusion') throw new SpecError(`models.${key}`, 'unknown engine (expected autoregressive or diffusion)');
+      if (key !== 'autoregressive' && key !== 'diffusion' && key !== 'block_diffusion') throw new SpecError(`models.${key}`, 'unknown engine (expected autoregressive, diffusion or block_diffusion)');
       if (typeof value !== 'string' || !/^[\w.-]{1,200}$/.test(value)) throw new SpecError(`models.${key}`, 'must be a model id (see "dlm models")');
       models[key] = value;
     }
@@ -201,6 +168,13 @@ export function parseSpec(input: unknown): ExperimentSpec {
     });
   }
 
+  // Block diffusion runs when the spec names its model or its grid (the bundled block model by default).
+  const blockSeries = models.block_diffusion !== undefined || raw.blockDiffusion !== undefined;
+  if (blockSeries) models.block_diffusion ??= BUNDLED_BLOCK_DIFFUSION_MODEL_ID;
+
+  const itemLengths = raw.itemLengths ?? ITEM_LENGTHS[0];
+  if (!(ITEM_LENGTHS as readonly unknown[]).includes(itemLengths)) throw new SpecError('itemLengths', `must be one of ${ITEM_LENGTHS.join(', ')}`);
+
   const threads = raw.threads === undefined || raw.threads === null ? null : integer(raw.threads, 'threads', 1, 256);
   const executionProvider = raw.executionProvider ?? 'cpu';
   if (!(EXECUTION_PROVIDERS as readonly unknown[]).includes(executionProvider)) throw new SpecError('executionProvider', `must be one of ${EXECUTION_PROVIDERS.join(', ')}`);
@@ -211,8 +185,10 @@ export function parseSpec(input: unknown): ExperimentSpec {
     tasks,
     lengths,
     itemsPerLength: raw.itemsPerLength === undefined ? 10 : integer(raw.itemsPerLength, 'itemsPerLength', 1, SPEC_LIMITS.itemsPerLength),
+    itemLengths: itemLengths as ItemLengths,
     autoregressive: parseGrid(raw.autoregressive, 'autoregressive', AR_FIELDS, 'greedy'),
     diffusion: parseGrid(raw.diffusion, 'diffusion', DIFFUSION_FIELDS, 'default'),
+    blockDiffusion: blockSeries ? parseGrid(raw.blockDiffusion, 'blockDiffusion', BLOCK_DIFFUSION_FIELDS, 'default') : [],
     samplesPerItem: raw.samplesPerItem === undefined ? 1 : integer(raw.samplesPerItem, 'samplesPerItem', 1, SPEC_LIMITS.samplesPerItem),
     seed: raw.seed === undefined ? 0 : integer(raw.seed, 'seed', 0, 999_999_999),
     executionProvider: executionProvider as ExecutionProvider,
@@ -249,7 +225,7 @@ export interface Cell {
 export const cellKey = (c: Omit<Cell, 'key' | 'setting'> & { setting: { label: string } }) =>
   [c.engine, c.setting.label, c.task, c.length, c.item, c.sample].join('|');
 
-/** Every cell of a spec, in run order: length, task, item, sample, then AR settings and diffusion settings. */
+/** Every cell of a spec, in run order: length, task, item, sample, then AR, diffusion and block-diffusion settings. */
 export function expandCells(spec: ExperimentSpec): Cell[] {
   const cells: Cell[] = [];
   for (const length of spec.lengths) {
@@ -257,8 +233,8 @@ export function expandCells(spec: ExperimentSpec): Cell[] {
     for (const task of spec.tasks) {
       for (let item = 0; item < spec.itemsPerLength; item++) {
         for (let sample = 0; sample < spec.samplesPerItem; sample++) {
-          for (const engine of ['autoregressive', 'diffusion'] as const) {
-            for (const setting of spec[engine]) {
+          for (const engine of ['autoregressive', 'diffusion', 'block_diffusion'] as const) {
+            for (const setting of spec[GRID_OF[engine]]) {
               const cell = { engine, setting, task, length, item, sample, latencyOnly };
               cells.push({ ...cell, key: cellKey(cell) });
             }

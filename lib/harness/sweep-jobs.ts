@@ -4,7 +4,7 @@ import type { Experiment } from '../db/experiments.ts';
 import { UserError } from '../user-error.ts';
 import { decodeQueue } from './decode-queue.ts';
 import { parseSpec } from './spec.ts';
-import { startSweep, type SweepProgress } from './sweep.ts';
+import { resumeSweep, startSweep, type SweepOptions, type SweepOutcome, type SweepProgress } from './sweep.ts';
 
 interface Job {
   experimentId: string;
@@ -15,6 +15,7 @@ interface Job {
 }
 
 const jobs = new Map<string, Job>();
+let starting = false;
 
 export class SweepBusyError extends UserError {
   constructor(readonly runningId: string) {
@@ -25,18 +26,34 @@ export class SweepBusyError extends UserError {
 /** Validates the spec (a FieldError names the bad field), starts the job and returns its experiment id. */
 export async function startSweepJob(raw: unknown): Promise<string> {
   parseSpec(raw); // the whole spec is checked before anything starts
+  return launch((options) => startSweep(raw, options));
+}
+
+/**
+ * Resumes a stored sweep in the background as `dlm bench --resume` does (only missing cells, model hashes
+ * checked); returns once it is running again, or throws what stops it (unknown id, changed model, running).
+ */
+export async function resumeSweepJob(experimentId: string): Promise<string> {
+  return launch((options) => resumeSweep(experimentId, options));
+}
+
+/** One sweep at a time in this server: runs `sweep` in the background and resolves with its experiment id. */
+function launch(sweep: (options: SweepOptions) => Promise<SweepOutcome>): Promise<string> {
   const running = [...jobs.values()].find((j) => j.state === 'running');
   if (running) throw new SweepBusyError(running.experimentId);
+  if (starting) throw new SweepBusyError('one being started'); // loading its models: no experiment id yet
+  starting = true;
   const controller = new AbortController();
   return new Promise<string>((resolve, reject) => {
     let job: Job | undefined;
-    startSweep(raw, {
+    sweep({
       signal: controller.signal,
       stopStatus: 'cancelled',
       acquire: (modelId) => decodeQueue.acquire(modelId, controller.signal),
       onExperiment: (experiment: Experiment) => {
         job = { experimentId: experiment.id, controller, progress: null, state: 'running', error: null };
         jobs.set(experiment.id, job);
+        starting = false;
         resolve(experiment.id);
       },
       onProgress: (progress) => {
@@ -45,7 +62,8 @@ export async function startSweepJob(raw: unknown): Promise<string> {
     }).then(
       () => job && (job.state = 'finished'),
       (error: Error) => {
-        if (!job) return reject(error); // failed before the experiment existed (e.g. a model that cannot load)
+        starting = false;
+        if (!job) return reject(error); // failed before the experiment existed or reopened (e.g. a model that cannot load)
         job.state = controller.signal.aborted ? 'cancelled' : 'failed';
         job.error = controller.signal.aborted ? null : error.message.split('\n')[0]!;
       },

@@ -1,16 +1,17 @@
 // Sweeps: every cell of a spec (item × engine × setting × sample × length), each stored as one Run with a
 // unique cell key the moment it finishes, so a sweep killed at any point (even with SIGKILL) loses no finished
 // run and resumes by running only the missing cells. The CLI (`dlm bench`) and the app call these functions.
-import { getExperiment, reopenExperiment, type Experiment } from '../db/experiments.ts';
+import { getExperiment, recoverAbandoned, reopenExperiment, type Experiment } from '../db/experiments.ts';
 import { listCellKeys } from '../db/runs.ts';
-import { createEngine, loadModel, type LoadedModel } from '../engines/index.ts';
-import { resolveSettings } from '../engines/settings.ts';
-import type { DecodingSettings, Engine, GenerationResult, SessionSettings } from '../engines/types.ts';
+import { type AnyModel, createAnyEngine, isRemoteModel, loadAnyModel, paradigmOf, remoteHostsOf, settingsForPrompt } from '../engines/any-model.ts';
+import { RemoteRequestError } from '../engines/remote/errors.ts';
+import type { DecodingSettings, Engine, GenerationRequest, GenerationResult, SessionSettings } from '../engines/types.ts';
 import { captureEnvironment } from '../env/environment.ts';
 import { checkCompletions } from '../tasks/check.ts';
 import { UserError } from '../user-error.ts';
-import { type EvalRecord, suiteRecords } from './eval-records.ts';
-import { ExperimentStopped, finishAfter, recordExperiment, storeResult } from './record.ts';
+import { type EvalRecord, mixedSuiteRecords, suiteRecords } from './eval-records.ts';
+import { completionFor, promptFor } from './prompt-form.ts';
+import { ExperimentStopped, finishAfter, recordExperiment, storeFailure, storeResult } from './record.ts';
 import { type Cell, type EngineKind, expandCells, type ExperimentSpec, parseSpec, SpecError } from './spec.ts';
 import { median } from './stats.ts';
 import { resolveSteps } from './steps.ts';
@@ -38,47 +39,61 @@ export interface SweepOutcome {
   skipped: number; // cells already stored (resume)
 }
 
+/** The engines a spec runs: the pair, and block diffusion when it has that series. */
+const specEngines = (spec: ExperimentSpec): EngineKind[] => (spec.models.block_diffusion !== undefined ? ['autoregressive', 'diffusion', 'block_diffusion'] : ['autoregressive', 'diffusion']);
+
 function sessionOf(spec: ExperimentSpec): SessionSettings {
   return { executionProvider: spec.executionProvider, intraOpThreads: spec.threads, graphOptimizationLevel: 'all' };
 }
 
 /** The settings one cell decodes with; validated against the model (throws SpecError naming the setting). */
-function cellSettings(cell: Cell, spec: ExperimentSpec, model: LoadedModel, promptTokens: number): DecodingSettings {
+function cellSettings(cell: Cell, spec: ExperimentSpec, model: AnyModel, prompt: string): DecodingSettings {
   const settings: Partial<DecodingSettings> = { ...cell.setting.settings, maxNewTokens: cell.length, seed: spec.seed + cell.sample };
   const steps = resolveSteps(cell.setting.steps, cell.length);
   if (steps !== undefined) settings.steps = steps;
   if (cell.latencyOnly) settings.minNewTokens = cell.length;
   try {
-    return resolveSettings(model.config.decoding, settings, promptTokens, model.config.contextLength);
+    return settingsForPrompt(model, settings, prompt);
   } catch (error) {
     throw new SpecError(`${cell.engine} setting "${cell.setting.label}" at length ${cell.length}`, (error as Error).message);
   }
 }
 
 interface Prepared {
-  models: Record<EngineKind, LoadedModel>;
-  engines: Record<EngineKind, Engine>;
+  models: Partial<Record<EngineKind, AnyModel>>; // block_diffusion only when the spec has that series; AR and diffusion may be remote
+  engines: Partial<Record<EngineKind, Engine>>;
   records: Map<string, EvalRecord[]>; // `${task}|${length}` → items
 }
 
 async function prepare(spec: ExperimentSpec): Promise<Prepared> {
   const session = sessionOf(spec);
-  const models = {
-    autoregressive: await loadModel(spec.models.autoregressive, session),
-    diffusion: await loadModel(spec.models.diffusion, session),
-  };
-  for (const kind of ['autoregressive', 'diffusion'] as const) {
-    if (models[kind].config.decoding !== kind) throw new SpecError(`models.${kind}`, `"${models[kind].info.id}" is a ${models[kind].config.decoding} model`);
+  const models: Prepared['models'] = {};
+  for (const kind of specEngines(spec)) {
+    const model = await loadAnyModel(spec.models[kind]!, session);
+    // A remote model stands on the side of its paradigm; a local one must be of the series' own kind.
+    const actual = isRemoteModel(model) ? `remote ${paradigmOf(model)}` : model.config.decoding;
+    if (isRemoteModel(model) ? paradigmOf(model) !== kind : model.config.decoding !== kind) throw new SpecError(`models.${kind}`, `"${model.info.id}" is a ${actual} model`);
+    models[kind] = model;
   }
   const records = new Map<string, EvalRecord[]>();
-  for (const task of spec.tasks) for (const length of spec.lengths) records.set(`${task}|${length}`, suiteRecords(task, [length], spec.itemsPerLength, spec.seed));
-  const prepared = { models, engines: { autoregressive: createEngine(models.autoregressive), diffusion: createEngine(models.diffusion) }, records };
+  for (const task of spec.tasks) for (const length of spec.lengths) records.set(`${task}|${length}`, spec.itemLengths === 'mixed' ? mixedSuiteRecords(task, length, spec.itemsPerLength, spec.seed) : suiteRecords(task, [length], spec.itemsPerLength, spec.seed));
+  const engines = Object.fromEntries(Object.entries(models).map(([kind, model]) => [kind, createAnyEngine(model)]));
+  const prepared: Prepared = { models, engines, records };
   // Every cell's settings are checked before anything runs, so a bad grid fails at once, not an hour in.
   for (const cell of expandCells(spec)) {
     const record = recordOf(prepared, cell);
-    cellSettings(cell, spec, models[cell.engine], models[cell.engine].tokenizer.encode(record.prompt).length);
+    cellSettings(cell, spec, models[cell.engine]!, promptFor(models[cell.engine]!, record));
   }
   return prepared;
+}
+
+/** One untimed run; a remote one that fails is no result (the timed request then retries and records what happens). */
+async function warmUp(engine: Engine, request: GenerationRequest): Promise<void> {
+  try {
+    await engine.generate(request);
+  } catch (error) {
+    if (!(error instanceof RemoteRequestError)) throw error;
+  }
 }
 
 const recordOf = (p: Prepared, cell: Cell) => p.records.get(`${cell.task}|${cell.length}`)![cell.item]!;
@@ -100,26 +115,47 @@ async function runCells(experiment: Experiment, spec: ExperimentSpec, prepared: 
   for (const cell of todo) {
     if (options.signal?.aborted) throw new ExperimentStopped(options.stopStatus ?? 'cancelled');
     const t0 = performance.now();
-    const model = prepared.models[cell.engine];
-    const engine = prepared.engines[cell.engine];
+    const model = prepared.models[cell.engine]!;
+    const engine = prepared.engines[cell.engine]!;
     const record = recordOf(prepared, cell);
-    const settings = cellSettings(cell, spec, model, model.tokenizer.encode(record.prompt).length);
+    const prompt = promptFor(model, record);
+    const settings = cellSettings(cell, spec, model, prompt);
     const warmKey = `${cell.engine}|${cell.setting.label}|${cell.length}`;
     const repeats: GenerationResult[] = [];
+    let failure: string | null = null;
     const release = await options.acquire?.(model.info.id);
     try {
       if (!warmed.has(warmKey)) {
-        for (let i = 0; i < spec.warmup; i++) await engine.generate({ prompt: record.prompt, settings });
+        for (let i = 0; i < spec.warmup; i++) await warmUp(engine, { prompt, settings });
         warmed.add(warmKey);
       }
-      for (let r = 0; r < spec.repeats; r++) repeats.push(await engine.generate({ prompt: record.prompt, settings }, { signal: options.signal }));
+      for (let r = 0; r < spec.repeats; r++) repeats.push(await engine.generate({ prompt, settings }, { signal: options.signal }));
+    } catch (error) {
+      // A remote request that failed after its retries is a failed run with its reason, never a failed sweep.
+      if (!(error instanceof RemoteRequestError)) throw error;
+      failure = error.message;
     } finally {
       release?.();
     }
     if (repeats.some((r) => r.stopReason === 'cancelled')) throw new ExperimentStopped(options.stopStatus ?? 'cancelled');
+    if (failure !== null) {
+      await storeFailure(experiment.id, model, prompt, settings, failure, {
+        taskId: record.task,
+        itemId: record.task_id,
+        passed: cell.latencyOnly ? null : false, // no answer solves no task
+        cellKey: cell.key,
+        setting: cell.setting.label,
+        sample: cell.sample,
+        latencyOnly: cell.latencyOnly,
+      });
+      ran++;
+      perCellMs.push(performance.now() - t0);
+      report(cell);
+      continue;
+    }
     // The stored output is the first repeat's (all are identical at temperature 0; with sampling the seed fixes it).
     const first = repeats[0]!;
-    const [check] = await checkCompletions([{ ...record, completion: first.text }]);
+    const [check] = await checkCompletions([{ ...record, completion: completionFor(model, record, first.text) }]);
     const timed: GenerationResult = {
       ...first,
       timings: {
@@ -128,7 +164,7 @@ async function runCells(experiment: Experiment, spec: ExperimentSpec, prepared: 
         ttftMs: median(repeats.map((r) => r.timings.ttftMs)),
       },
     };
-    await storeResult(experiment.id, model, record.prompt, timed, {
+    await storeResult(experiment.id, model, prompt, timed, {
       taskId: record.task,
       itemId: record.task_id,
       passed: check!.passed,
@@ -153,11 +189,11 @@ async function runCells(experiment: Experiment, spec: ExperimentSpec, prepared: 
 export async function startSweep(raw: unknown, options: SweepOptions = {}): Promise<SweepOutcome> {
   const spec = parseSpec(raw);
   const prepared = await prepare(spec);
-  const environment = captureEnvironment({ executionProvider: spec.executionProvider, threads: spec.threads });
+  const environment = captureEnvironment({ executionProvider: spec.executionProvider, threads: spec.threads, remoteHosts: remoteHostsOf(Object.values(prepared.models)) });
   const config = {
     spec: raw, // as given, so `--resume` parses it back the same way
     resolved: spec,
-    models: Object.fromEntries((['autoregressive', 'diffusion'] as const).map((k) => [k, { id: prepared.models[k].info.id, sha256: prepared.models[k].info.sha256 }])),
+    models: Object.fromEntries(specEngines(spec).map((k) => [k, { id: prepared.models[k]!.info.id, sha256: prepared.models[k]!.info.sha256 }])),
   };
   const { value } = await recordExperiment({ title: spec.title, kind: 'sweep', config, environment }, async (experiment) => {
     options.onExperiment?.(experiment);
@@ -166,20 +202,33 @@ export async function startSweep(raw: unknown, options: SweepOptions = {}): Prom
   return value;
 }
 
+/** Resuming a sweep that a live process is still running (it would run the same cells twice). */
+export class SweepRunningError extends UserError {
+  constructor(readonly experimentId: string) {
+    super(`experiment ${experimentId} is still running in another process: wait for it, or stop that process first`);
+  }
+}
+
 /** Runs the cells of a stored sweep that have no run yet; refuses if the models changed since. */
 export async function resumeSweep(idOrSlug: string, options: SweepOptions = {}): Promise<SweepOutcome> {
-  const found = await getExperiment(idOrSlug);
+  let found = await getExperiment(idOrSlug);
+  if (found?.status === 'running' && (await recoverAbandoned()).length > 0) found = await getExperiment(idOrSlug); // died since this process opened the database
   if (!found) throw new UserError(`no experiment "${idOrSlug}" (see "dlm list")`);
   if (found.kind !== 'sweep') throw new UserError(`experiment ${found.id} is a ${found.kind}, not a sweep: only sweeps can be resumed`);
-  const config = found.config as { spec: unknown; models: Record<EngineKind, { id: string; sha256: string }> };
+  if (found.status === 'running') throw new SweepRunningError(found.id);
+  const config = found.config as { spec: unknown; models: Partial<Record<EngineKind, { id: string; sha256: string }>> };
   const spec = parseSpec(config.spec);
   const prepared = await prepare(spec);
-  for (const kind of ['autoregressive', 'diffusion'] as const) {
-    if (prepared.models[kind].info.sha256 !== config.models[kind].sha256) {
-      throw new UserError(`model "${config.models[kind].id}" changed since the sweep started (ONNX SHA-256 differs): start a new sweep instead`);
+  for (const kind of specEngines(spec)) {
+    if (prepared.models[kind]!.info.sha256 !== config.models[kind]?.sha256) {
+      throw new UserError(`model "${config.models[kind]?.id ?? spec.models[kind]}" changed since the sweep started (SHA-256 of its ONNX file, or of a remote model's config.json, differs): start a new sweep instead`);
     }
   }
-  const experiment = await reopenExperiment(found.id);
+  const experiment = await reopenExperiment(found.id); // atomic: two resumes at once cannot both run its cells
+  if (!experiment) throw new SweepRunningError(found.id);
   options.onExperiment?.(experiment);
   return finishAfter(experiment, (e) => runCells(e, spec, prepared, options));
 }
+
+// Declared in sweep-size.ts (the experiment page needs it without loading the engines); claims import it from here.
+export { sweepCellTotal } from './sweep-size.ts';

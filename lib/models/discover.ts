@@ -6,14 +6,26 @@ import { projectRoot } from '../paths.ts';
 import { UserError } from '../user-error.ts';
 import { sha256OfFile } from './file-hash.ts';
 import { isLogitConvention, type LogitConvention, logitConventionProblem } from './logit-convention.ts';
+import { inferDecoding } from './causal-lm.ts';
 import { countOnnxNodes, countOnnxParameters } from './onnx-parameters.ts';
+import { availableDtypes, externalDataFiles, onnxFileName, type OnnxDtype } from './onnx-variants.ts';
+import type { RemoteModelConfig } from './remote-config.ts';
+import { describeRemoteFolder } from './remote-folder.ts';
 
-export type DecodingKind = 'autoregressive' | 'diffusion';
+/** config.json "decoding": how a folder's model is run. Declared once; every list of kinds derives from it. */
+export const DECODING_KINDS = ['autoregressive', 'diffusion', 'block_diffusion', 'remote'] as const;
+export type DecodingKind = (typeof DECODING_KINDS)[number];
+
+/** The two sides of every comparison: a model generates left to right, or fills a canvas in parallel
+ * (full-canvas and block diffusion, and remote models whose provider says "diffusion"). */
+export const PARADIGMS = ['autoregressive', 'diffusion'] as const;
+export type Paradigm = (typeof PARADIGMS)[number];
 
 export interface ModelInfo {
   id: string; // folder name; what --model takes
   dir: string; // absolute folder path
   decoding: DecodingKind | null; // from config.json "decoding"; null when missing or unknown
+  decodingInferred?: string | null; // why a published causal LM without "decoding" is taken as autoregressive
   modelType: string | null; // config.json model_type, e.g. "llama"
   parameters: number | null; // floating-point weights in the ONNX graph
   graphNodes: number | null; // nodes that run per forward (Constant excluded), before onnxruntime's fusions
@@ -21,10 +33,13 @@ export interface ModelInfo {
   vocabSize: number | null;
   maskTokenId: number | null; // diffusion models only
   diffusionLogits: LogitConvention | null; // diffusion models only: aligned (LLaDA) or shifted (Dream)
-  onnxFile: string | null; // absolute path of onnx/model.onnx
+  blockSize: number | null; // block diffusion only: config.json "block_size"
+  onnxFile: string | null; // absolute path of onnx/model.onnx (or the first dtype variant when there is no fp32 graph)
+  dtypes?: OnnxDtype[]; // the dtype variants in onnx/ (model.onnx = fp32, model_fp16.onnx, model_q4.onnx, ...)
   cachedOnnxFile: string | null; // diffusion: onnx/model_cached.onnx, the same weights with a KV-cache interface
   fileBytes: number | null; // size of the ONNX file plus any external-data files
   sha256: string | null; // of the ONNX file
+  remote?: RemoteModelConfig | null; // "decoding": "remote" only: the API it calls (sha256 is then the config's)
   problems: string[]; // why the folder cannot be used as it is; empty when fine
 }
 
@@ -60,6 +75,7 @@ export async function describeModelFolder(dir: string): Promise<ModelInfo> {
     vocabSize: null,
     maskTokenId: null,
     diffusionLogits: null,
+    blockSize: null,
     onnxFile: null,
     cachedOnnxFile: null,
     fileBytes: null,
@@ -68,15 +84,25 @@ export async function describeModelFolder(dir: string): Promise<ModelInfo> {
   };
   try {
     const config = readJson(path.join(dir, 'config.json'));
+    if (config.decoding === 'remote') return describeRemoteFolder(info, readFileSync(path.join(dir, 'config.json'), 'utf8'), config);
     const decoding = config.decoding;
-    if (decoding === 'autoregressive' || decoding === 'diffusion') info.decoding = decoding;
-    else info.problems.push('config.json has no "decoding": "autoregressive" | "diffusion"');
+    const inferred = decoding === undefined ? inferDecoding(config) : null;
+    if (decoding === 'autoregressive' || decoding === 'diffusion' || decoding === 'block_diffusion') info.decoding = decoding;
+    else if (inferred) [info.decoding, info.decodingInferred] = [inferred.decoding, inferred.reason];
+    else info.problems.push(`config.json has no "decoding": ${DECODING_KINDS.map((k) => `"${k}"`).join(' | ')} (nor a causal-LM model_type to infer it from)`);
     info.modelType = typeof config.model_type === 'string' ? config.model_type : null;
     info.contextLength = numberOrNull(config.max_position_embeddings);
     info.vocabSize = numberOrNull(config.vocab_size);
     info.maskTokenId = numberOrNull(config.mask_token_id);
-    if (info.decoding === 'diffusion' && info.maskTokenId === null) info.problems.push('diffusion model without mask_token_id in config.json');
-    if (info.decoding === 'diffusion') {
+    const masked = info.decoding === 'diffusion' || info.decoding === 'block_diffusion'; // fills <mask> positions
+    if (masked && info.maskTokenId === null) info.problems.push(`${info.decoding} model without mask_token_id in config.json`);
+    if (info.decoding === 'block_diffusion') {
+      info.blockSize = numberOrNull(config.block_size);
+      if (info.blockSize === null || !Number.isInteger(info.blockSize) || info.blockSize < 1) {
+        info.problems.push('block_diffusion model without a positive integer "block_size" in config.json');
+      }
+    }
+    if (masked) {
       const problem = logitConventionProblem(config.diffusion_logits);
       if (problem) info.problems.push(problem);
       else if (isLogitConvention(config.diffusion_logits)) info.diffusionLogits = config.diffusion_logits;
@@ -85,16 +111,16 @@ export async function describeModelFolder(dir: string): Promise<ModelInfo> {
     info.problems.push(`config.json unreadable: ${(error as Error).message}`);
   }
   if (!existsSync(path.join(dir, 'tokenizer.json'))) info.problems.push('tokenizer.json missing');
-  const onnxFile = path.join(dir, 'onnx', 'model.onnx');
-  if (!existsSync(onnxFile)) {
+  info.dtypes = availableDtypes(path.join(dir, 'onnx'));
+  if (info.dtypes.length === 0) {
     info.problems.push('onnx/model.onnx missing');
     return info;
   }
+  const onnxFile = path.join(dir, 'onnx', onnxFileName(info.dtypes[0]!)); // fp32 when present
   info.onnxFile = onnxFile;
   const cachedOnnxFile = path.join(dir, 'onnx', CACHED_ONNX_FILE);
   if (info.decoding === 'diffusion' && existsSync(cachedOnnxFile)) info.cachedOnnxFile = cachedOnnxFile;
-  const externalData = readdirSync(path.dirname(onnxFile)).filter((f) => f.startsWith('model.onnx_data'));
-  const files = [onnxFile, ...externalData.map((f) => path.join(dir, 'onnx', f)), ...(info.cachedOnnxFile ? [info.cachedOnnxFile] : [])];
+  const files = [onnxFile, ...externalDataFiles(onnxFile), ...(info.cachedOnnxFile ? [info.cachedOnnxFile] : [])];
   info.fileBytes = files.reduce((sum, f) => sum + statSync(f).size, 0);
   info.sha256 = await sha256OfFile(onnxFile);
   try {
@@ -102,7 +128,7 @@ export async function describeModelFolder(dir: string): Promise<ModelInfo> {
     info.parameters = countOnnxParameters(bytes);
     info.graphNodes = countOnnxNodes(bytes);
   } catch (error) {
-    info.problems.push(`onnx/model.onnx unreadable: ${(error as Error).message}`);
+    info.problems.push(`onnx/${path.basename(onnxFile)} unreadable: ${(error as Error).message}`);
   }
   return info;
 }

@@ -70,7 +70,7 @@ describe('model discovery', () => {
   test('describes a user model folder from $DLM_MODELS_DIR with hash, size and parameters', async () => {
     const userDir = path.join(scratch, 'user-models');
     writeModel(path.join(userDir, 'my-diffusion'), { decoding: 'diffusion', mask_token_id: 5, diffusion_logits: 'shifted', max_position_embeddings: 256, model_type: 'llama' });
-    writeModel(path.join(userDir, 'no-decoding'), { model_type: 'gpt2' }, false);
+    writeModel(path.join(userDir, 'no-decoding'), { model_type: 'bert' }, false); // not a causal LM: no decoding to infer
     const previous = process.env.DLM_MODELS_DIR;
     process.env.DLM_MODELS_DIR = [userDir, path.join(scratch, 'missing')].join(path.delimiter);
     try {

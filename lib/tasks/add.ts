@@ -22,6 +22,7 @@ export const addFamily: TaskFamily = {
   minLength: 1,
   maxLength: 255,
   checkedBy: 'exact-match',
+  chat: { instruction: 'Add these two numbers.', reply: 'the sum in decimal digits' },
   generate(length, rng) {
     const a = randomNumber(length, rng);
     const b = randomNumber(length, rng);

@@ -47,6 +47,12 @@ export const codeFamily: TaskFamily = {
   minLength: CODE_MIN_LENGTH,
   maxLength: CODE_MAX_LENGTH,
   checkedBy: 'code-execution',
+  chat: {
+    instruction: 'Write a JavaScript arrow function for this specification.',
+    reply: 'the arrow function expression (e.g. (x,y)=>x*y+3), without a name or semicolon,',
+    // Chat models often name the function or end the statement; the checker needs the bare expression.
+    extract: (reply) => reply.replace(/^(?:(?:const|let|var)\s+)?f\s*=\s*/, '').replace(/;\s*$/, ''),
+  },
   generate(length, rng) {
     const { program, cases } = composeInformativeProgram(length, rng);
     const test = renderTestSource(cases);

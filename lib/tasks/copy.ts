@@ -13,6 +13,7 @@ export const copyFamily: TaskFamily = {
   minLength: 1,
   maxLength: 256,
   checkedBy: 'exact-match',
+  chat: { instruction: 'Copy this string exactly.', reply: 'the string' },
   generate(length, rng) {
     const input = rng.chars(LETTERS_AND_DIGITS, length);
     return { prompt: `copy: ${input}\n`, answer: input };

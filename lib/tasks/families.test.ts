@@ -42,7 +42,7 @@ for (const family of FAMILIES) {
   describe(`family ${family.name}`, () => {
     test('is registered and documents its range', () => {
       assert.equal(findFamily(family.name), family);
-      assert.ok(family.minLength >= 1 && family.maxLength <= 256 && family.description.length > 0);
+      assert.ok(family.minLength >= 1 && family.maxLength <= 1024 && family.description.length > 0);
     });
 
     test('records are deterministic for (length, seed, index, split)', () => {
@@ -141,6 +141,24 @@ describe('exact-match checking', () => {
     assert.equal(b.length, 200);
     assert.ok(a[0] !== '0' && b[0] !== '0', 'no leading zeros');
     assert.equal(BigInt(sum.answer), BigInt(a) + BigInt(b));
+  });
+
+  test('expand: runs of 1..30, neighbours differ, decoded independently', () => {
+    for (const length of [1, 30, 31, 64, 512, 768]) {
+      const record = generateRecord(findFamily('expand')!, length, 4, 1, 'eval');
+      const runs = [...record.prompt.slice('expand: '.length, -1).matchAll(/([a-z])(\d+)/g)].map((m) => [m[1]!, Number(m[2])] as const);
+      assert.equal(runs.map(([l, c]) => `${l}${c}`).join(''), record.prompt.slice('expand: '.length, -1), 'the prompt is only letter+count pairs');
+      runs.forEach(([letter, count], i) => {
+        assert.ok(count >= 1 && count <= 30, `count ${count}`);
+        if (i > 0) assert.notEqual(letter, runs[i - 1]![0], 'neighbours differ');
+      });
+      let decoded = '';
+      for (const [letter, count] of runs) for (let k = 0; k < count; k++) decoded += letter;
+      assert.equal(decoded, record.answer);
+      assert.equal(record.answer.length, length);
+    }
+    assert.equal(solvePrompt('expand: a3b12c7\n')?.answer, 'aaabbbbbbbbbbbbccccccc');
+    assert.equal(solvePrompt('expand: a3b12c7'), null, 'no trailing newline, no expected answer');
   });
 });
 

@@ -2,11 +2,12 @@
 import { addFamily } from './add.ts';
 import { codeFamily } from './code.ts';
 import { copyFamily } from './copy.ts';
+import { expandFamily } from './expand.ts';
 import { reverseFamily } from './reverse.ts';
 import { sortFamily } from './sort.ts';
 import type { TaskFamily, TaskName } from './types.ts';
 
-export const FAMILIES: readonly TaskFamily[] = [copyFamily, reverseFamily, sortFamily, addFamily, codeFamily];
+export const FAMILIES: readonly TaskFamily[] = [copyFamily, reverseFamily, sortFamily, addFamily, codeFamily, expandFamily];
 
 export const TASK_NAMES: readonly TaskName[] = FAMILIES.map((family) => family.name);
 

@@ -15,6 +15,7 @@ export const reverseFamily: TaskFamily = {
   minLength: 1,
   maxLength: 256,
   checkedBy: 'exact-match',
+  chat: { instruction: 'Reverse this string.', reply: 'the reversed string' },
   generate(length, rng) {
     const input = rng.chars(LETTERS_AND_DIGITS, length);
     return { prompt: `reverse: ${input}\n`, answer: reversed(input) };

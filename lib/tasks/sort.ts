@@ -15,6 +15,7 @@ export const sortFamily: TaskFamily = {
   minLength: 1,
   maxLength: 256,
   checkedBy: 'exact-match',
+  chat: { instruction: 'Sort these digits in ascending order.', reply: 'the sorted digits as one string' },
   generate(length, rng) {
     const input = rng.chars(DIGITS, length);
     return { prompt: `sort: ${input}\n`, answer: sorted(input) };

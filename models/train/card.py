@@ -16,6 +16,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 LENGTHS = [8, 16, 32, 64, 128, 256]
 TASK_ORDER = ["copy", "reverse", "sort", "add", "code"]
+DIFFUSION_KINDS = ("diffusion", "block_diffusion")
 
 
 def read(folder, name):
@@ -92,6 +93,12 @@ def engine_eval_meta(ee) -> str:
 def decoding_text(ev, kind) -> str:
     if kind == "autoregressive":
         return "greedy (temperature 0) with a KV cache, stop at `<eos>`, max new tokens = answer length + 8"
+    if kind == "block_diffusion":
+        return ("block diffusion at temperature 0 (`decode.block_diffusion_generate`): blocks of "
+                f"{ev['decoding'].get('block_size', '?')} decoded one after another on an exact KV cache of the "
+                "prompt and the finished blocks, one token committed per step (the most confident; ties go to the "
+                "leftmost position), committed tokens never re-masked; stop after the block holding `<eos>`; max "
+                "new tokens = answer length + 8 (rounded up to whole blocks, output trimmed to it)")
     return ("LLaDA `generate()` at temperature 0 with low-confidence remasking: canvas = prompt + L `<mask>`, "
             "steps = block length = L (one token committed per step, the most confident one; ties go to the "
             "leftmost position), committed tokens never re-masked; L = the cell's answer length (add: K+1, "
@@ -119,24 +126,30 @@ def total_compute(summary) -> dict:
     return {"minutes": summary["minutes"], "tokens": summary["tokens_seen"]}
 
 
-def budget_lines(summaries) -> str:
-    lines = []
-    for kind in ("autoregressive", "diffusion"):
-        s = summaries.get(kind)
-        if not s:
-            lines.append(f"- **{kind}**: not trained yet.")
+def budget_lines(own_kind, summaries) -> str:
+    """This model's own chain of runs (exactly the runs behind its weights), then its partners' totals only."""
+    own = summaries.get(own_kind)
+    if not own:
+        return f"- **{own_kind}**: not trained yet."
+    total = total_compute(own)
+    lines = [f"- **{own_kind}** (this model): {total['minutes']} CPU-minutes of training in total "
+             f"({total['tokens']:,} tokens), in {len(compute_chain(own))} run(s):"]
+    for run in compute_chain(own):
+        init = run.get("init")
+        start = (f"from `{init['model_dir']}` (pytorch_model.bin SHA-256 `{init['pytorch_model_sha256'][:16]}…`, "
+                 f"{init['kind']})" if init else "from random initialisation")
+        lines.append(f"  - {run['kind']}, {start}: {run['steps']:,} steps, {run['minutes']} min, "
+                     f"{run['tokens_seen']:,} tokens (stopped by {run['stopped_by']})")
+        for session in run.get("sessions", []):
+            lines.append(f"    - {session_text(session)}")
+    for kind, s in summaries.items():
+        if kind == own_kind or not s:
             continue
-        total = total_compute(s)
-        lines.append(f"- **{kind}**: {total['minutes']} CPU-minutes of training in total ({total['tokens']:,} tokens), "
-                     f"in {len(compute_chain(s))} run(s):")
-        for run in compute_chain(s):
-            init = run.get("init")
-            start = (f"from `{init['model_dir']}` (pytorch_model.bin SHA-256 `{init['pytorch_model_sha256'][:16]}…`, "
-                     f"{init['kind']})" if init else "from random initialisation")
-            lines.append(f"  - {run['kind']}, {start}: {run['steps']:,} steps, {run['minutes']} min, "
-                         f"{run['tokens_seen']:,} tokens (stopped by {run['stopped_by']})")
-            for session in run.get("sessions", []):
-                lines.append(f"    - {session_text(session)}")
+        other = total_compute(s)
+        diff = total["minutes"] - other["minutes"]
+        lines.append(f"- for comparison, the bundled **{kind}** partner: {other['minutes']} CPU-minutes in total "
+                     f"({other['tokens']:,} tokens; this model has {abs(diff):.1f} min {'more' if diff >= 0 else 'less'})"
+                     f" — its own card lists its runs.")
     return "\n".join(lines)
 
 
@@ -165,17 +178,32 @@ def card(folder, partners) -> str:
     for p in partners:
         pc, ps = read(p, "config.json"), read(p, "train_summary.json")
         partner_ids.append(os.path.basename(os.path.abspath(p)))
-        if pc:
+        if pc and pc["decoding"] not in summaries:  # a partner never stands in for this model's own runs
             summaries[pc["decoding"]] = ps
     params = summary["params"] if summary else None
     tc = summary["train_config"] if summary else {}
     other = ", ".join(f"`{p}`" for p in partner_ids) or "its partner"
     what = ("an autoregressive (causal) decoder that writes the answer left to right" if kind == "autoregressive"
+            else "a block-diffusion model (BD3-LM / Fast-dLLM v2 style): it writes the answer block after block, "
+                 "causal across blocks with an exact KV cache, and fills each block of `<mask>` tokens in parallel"
+            if kind == "block_diffusion"
             else "a masked-diffusion (bidirectional) model that fills a canvas of `<mask>` tokens in parallel, "
                  "LLaDA style")
     objective = (
         "next-token cross-entropy on the answer tokens plus one `<eos>`; prompt tokens are not in the loss."
         if kind == "autoregressive" else
+        f"BD3-LM block diffusion in its vectorised form: sequence = clean canvas x_0 (prompt + answer region) "
+        f"followed by a noisy copy x_t of the answer region, which is every answer filled with `<eos>` to the "
+        f"batch's longest answer + 1 rounded up to a multiple of the block size ({cfg.get('block_size')}), so the "
+        f"model learns to end inside a block; each answer block gets its own t ~ U({tc.get('t_min', 0.001):g}, 1)"
+        f"{' (stratified over all blocks of the batch)' if tc.get('stratified_t') else ''} and its tokens are "
+        "replaced by `<mask>` with probability t. Attention: clean tokens block-causal among clean tokens (the "
+        "prompt is one bidirectional block every block sees); noisy block j sees the prompt, clean blocks < j and "
+        "itself (bidirectional); the noisy copy reuses the clean position ids. Logits are **shifted** (kept from "
+        "the AR head): a masked position is predicted by the noisy row before it, or for a block's first position "
+        "by the clean stream's last row before the block. Loss = sum over masked positions of CE / t, divided by "
+        "the answer region's length, averaged over the batch."
+        if kind == "block_diffusion" else
         "MDLM/LLaDA masked diffusion: sequence = prompt + answer + `<eos>` slack (every sequence of a batch "
         "is filled with `<eos>` up to the longest prompt+answer plus s, s uniform in 0..max(8, longest "
         f"answer)); t ~ U({tc.get('t_min', 0.001):g}, 1) per example"
@@ -192,9 +220,9 @@ def card(folder, partners) -> str:
     adaptation = ""
     init = (summary or {}).get("init")
     # The run that turned AR weights into a diffusion model, wherever it sits in this model's chain of runs.
-    adapt_run = next((r for r in compute_chain(summary) if r["kind"] == "diffusion"
+    adapt_run = next((r for r in compute_chain(summary) if r["kind"] == kind
                       and (r.get("init") or {}).get("kind") == "autoregressive"), None) if summary else None
-    if adapt_run and kind == "diffusion":
+    if adapt_run and kind in DIFFUSION_KINDS:
         start = adapt_run["init"]
         adaptation = (f"\n\n**Adapted from an AR model** (as Dream 7B from Qwen2.5 and DiffuLLaMA from LLaMA 2): "
                       f"training started from `{start['model_dir']}`'s weights (pytorch_model.bin SHA-256 "
@@ -207,19 +235,25 @@ def card(folder, partners) -> str:
                            f"bundled `{os.path.basename(start['model_dir'])}` trained on after it, to "
                            f"{total_compute(partner_summary)['minutes'] if partner_summary else '?'} CPU-minutes, "
                            f"so its weights differ from the starting point.")
-        if init and init is not adapt_run["init"] and init.get("kind") == "diffusion":
+        if init and init is not adapt_run["init"] and init.get("kind") == kind:
             adaptation += (f" The adapted model was then **continued** from its own weights (SHA-256 "
                            f"`{init['pytorch_model_sha256']}`) with a fresh optimiser; all runs are counted below.")
     elif init:
         adaptation = (f"\n\n**Continued** from `{init['model_dir']}` (pytorch_model.bin SHA-256 "
                       f"`{init['pytorch_model_sha256']}`) with a fresh optimiser; all runs are counted below.")
     chains = [compute_chain(s) for s in summaries.values() if s]
-    adapted = any(len(c) > 1 and c[-1]["kind"] == "diffusion" and c[-2]["kind"] == "autoregressive" for c in chains)
-    pairing = ("same architecture, parameter count and tokenizer, and the diffusion model starts from the AR "
-               "model's trained weights (AR-to-diffusion adaptation); the attention mask, the objective and the "
-               "logits convention differ, and each card counts all the compute behind its weights" if adapted else
-               "same architecture, size, tokenizer, data and data order; only the attention mask and the "
-               "training objective differ")
+    # Adapted: somewhere in a chain a diffusion-kind run started from AR weights (later continuations keep it so).
+    adapted = any(a["kind"] == "autoregressive" and b["kind"] in DIFFUSION_KINDS for c in chains for a, b in zip(c, c[1:]))
+    mixes = {json.dumps({k: (s.get("train_config") or {}).get(k) for k in ("max_length", "mix_knee", "task_weights")},
+                        sort_keys=True) for s in summaries.values() if s}
+    minutes = {total_compute(s)["minutes"] for s in summaries.values() if s}
+    pairing = "same architecture, parameter count and tokenizer"
+    pairing += ("; the diffusion model starts from the AR model's trained weights (AR-to-diffusion adaptation), "
+                "and the attention mask, the objective and the logits convention differ" if adapted else
+                "; only the attention mask and the training objective differ")
+    pairing += ("; they are **not** matched in training data or compute: their latest runs used different length "
+                "mixes or task weights, and their total training minutes differ (the Compute section below has "
+                "each total)" if len(mixes) > 1 or len(minutes) > 1 else "; same data, data order and compute")
     parity_text = "_Not checked yet: run `models/train/parity.py`._"
     if parity:
         js = ("; transformers.js `AutoModelForCausalLM` greedy generation from this folder equals the PyTorch "
@@ -239,7 +273,9 @@ def card(folder, partners) -> str:
         ("norm", f"RMSNorm (eps {cfg['rms_norm_eps']}), pre-norm"),
         ("positions", f"rotary, rotate-half (HF Llama), theta {cfg['rope_theta']:g}"),
         ("context", cfg["max_position_embeddings"]), ("vocabulary", cfg["vocab_size"]),
-        ("attention", "causal" if kind == "autoregressive" else "bidirectional (the only difference)"),
+        ("attention", "causal" if kind == "autoregressive" else
+         f"block-causal: bidirectional inside a block of {cfg.get('block_size')}, causal across blocks"
+         if kind == "block_diffusion" else "bidirectional (the only difference)"),
         ("biases / tied embeddings", "none / no"), ("parameters", f"{params:,}" if params else "-"),
     ]
     arch_table = "| | |\n|---|---|\n" + "\n".join(f"| {k} | {v} |" for k, v in arch)
@@ -272,11 +308,12 @@ def card(folder, partners) -> str:
                    f"per cell: " + ", ".join(f"L={L}: {n}" for L, n in ns) + f". Decoding: "
                    f"{decoding_text(ev, kind)}. Evaluation took {ev['seconds']:.0f} s.")
     command = summary["command"] if summary else "(see models/train/README.md)"
-    canvas_limit = ("" if kind == "autoregressive" else
+    canvas_limit = ("" if kind in ("autoregressive", "block_diffusion") else
                     " The `<eos>` slack in training is at most max(8, the longest answer in the batch), so a "
                     "canvas much longer than the answer (e.g. 64 positions for an 8-digit sort) is out of "
                     "distribution and scores far lower; `npx dlm eval --model " + model_id + " --task sort "
                     "--lengths 8 --max-tokens 64` measures it.")
+    graph_text = ('The ONNX graph takes `input_ids`, `attention_mask`, `position_ids` and `past_key_values.{i}.key/value` ([batch, kv_heads, past, head_dim]) and returns `logits` and `present.{i}.key/value`, the names transformers.js uses, so `AutoModelForCausalLM.from_pretrained` can run it.' if kind == 'autoregressive' else "The ONNX graph has the same KV-cache interface (`input_ids`, `attention_mask`, `position_ids`, `past_key_values.{i}.key/value` in; `logits`, `present.{i}.key/value` out); the new positions attend to every cached position and bidirectionally to each other, so one call runs a block on top of the exact cache of the prompt and the finished blocks. `parity.json` holds `block_reference`, the PyTorch sampler's tokens and forward counts that the TypeScript engine must equal." if kind == 'block_diffusion' else 'The ONNX graph takes `input_ids` and `attention_mask` and returns `logits` at every position (dynamic batch and length).')
     return f"""# {model_id}
 
 A tiny character-level LLaMA-style model for the Diffusion Playground: {what}. It is one half of a
@@ -287,12 +324,12 @@ code) and exists to compare the two decoding styles on equal terms, not to be a 
 
 {arch_table}
 
-`config.json` uses LlamaConfig keys (`model_type: "llama"`) plus `"decoding": "{kind}"`{' and `mask_token_id`' if kind == 'diffusion' else ''}.
+`config.json` uses LlamaConfig keys (`model_type: "llama"`) plus `"decoding": "{kind}"`{' and `mask_token_id`' if kind == 'diffusion' else ', `mask_token_id`, `block_size` and `diffusion_logits`' if kind == 'block_diffusion' else ''}.
 Files: `onnx/model.onnx` (fp32, opset 14),
 `pytorch_model.bin` (HF Llama parameter names), tokenizer files, `generation_config.json`,
 `training_log.csv`, `train_summary.json`, `eval.json`, `eval_engines.json`, `parity.json`.
 
-{'The ONNX graph takes `input_ids`, `attention_mask`, `position_ids` and `past_key_values.{i}.key/value` ([batch, kv_heads, past, head_dim]) and returns `logits` and `present.{i}.key/value`, the names transformers.js uses, so `AutoModelForCausalLM.from_pretrained` can run it.' if kind == 'autoregressive' else 'The ONNX graph takes `input_ids` and `attention_mask` and returns `logits` at every position (dynamic batch and length).'}
+{graph_text}
 
 ## Tokenizer
 
@@ -319,7 +356,7 @@ Command (resumes from `models/train/checkpoints/{model_id}/` if re-run):
 Compute (CPU only, the 2-core machine, one thread per run unless stated; a diffusion model adapted from the
 AR model counts the AR model's training too):
 
-{budget_lines(summaries)}
+{budget_lines(kind, summaries)}
 
 Learning curve: `training_log.csv` in this folder (step, elapsed_s, lr, train_loss, tokens_seen, and
 every {tc.get('eval_every', '?')} steps the held-out pass rate per task at lengths {tc.get('monitor_lengths', '?')}

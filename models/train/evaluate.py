@@ -6,6 +6,8 @@ Every task at lengths 8, 32, 64, 128, 256 (eval split; add at 255, its longest);
 --n-256 above, to keep time bounded. Writes models/<id>/eval.json, which card.py turns into the table.
 AR: greedy, max new tokens = answer length + 8. Diffusion: LLaDA low-confidence remasking with
 steps = block = L, L = the cell's answer length (add: K+1 digits; code: the record's `length`).
+Block diffusion: decode.block_diffusion_generate (KV cache, one token per step, i.e. steps per block = block
+size), max new tokens = answer length + 8 as AR (rounded up to whole blocks inside, output trimmed to it).
 """
 import argparse
 import json
@@ -19,7 +21,7 @@ import torch
 import runtime
 import tokenizer as tok
 from data import dlm, eval_file, load_jsonl
-from decode import ar_generate, diffusion_generate
+from decode import ar_generate, block_diffusion_generate, diffusion_generate
 from export_onnx import load_model
 
 AR_EXTRA_TOKENS = 8
@@ -34,6 +36,13 @@ def complete(model, kind: str, records: list[dict], batch_size: int = 32) -> lis
     """Decoded completions in the order of `records`."""
     out = [None] * len(records)
     prompts = [tok.encode(r["prompt"]) for r in records]
+    if kind == "block_diffusion":  # one prompt at a time (the sampler keeps one cache)
+        for i, r in enumerate(records):
+            cap = len(tok.encode(r["answer"])) + AR_EXTRA_TOKENS
+            B = model.cfg.block_size  # whole blocks must fit the context after the prompt
+            cap = min(cap, (model.cfg.max_position_embeddings - len(prompts[i])) // B * B)
+            out[i] = tok.decode(block_diffusion_generate(model, prompts[i], cap)["tokens"])
+        return out
     if kind == "autoregressive":
         groups = {0: list(range(len(records)))}
     else:
@@ -120,6 +129,11 @@ def main():
         "model_dir": os.path.basename(os.path.abspath(args.model_dir)), "kind": kind,
         "decoding": ({"method": "greedy", "max_new_tokens": f"answer length + {AR_EXTRA_TOKENS}"}
                      if kind == "autoregressive" else
+                     {"method": "block diffusion (exact KV cache of finished blocks), low-confidence remasking",
+                      "temperature": 0, "block_size": model.cfg.block_size, "steps_per_block": "= block_size",
+                      "max_new_tokens": f"answer length + {AR_EXTRA_TOKENS} (rounded up to whole blocks, "
+                                        "output trimmed to it)"}
+                     if kind == "block_diffusion" else
                      {"method": "LLaDA low-confidence remasking", "temperature": 0,
                       "gen_length": "answer length (add: K+1, code: record length)",
                       "steps": "= gen_length", "block_length": "= gen_length"}),

@@ -10,6 +10,9 @@ attention_mask -> logits at every position; and a second diffusion graph, onnx/m
 AR graph's interface on the bidirectional network (explicit position ids, cached keys/values of other
 positions in, the current tokens' keys/values out), for block-wise KV caching (Fast-dLLM's prefix and dual
 cache). Keys are cached after RoPE, so cached positions may come in any order.
+Block diffusion: onnx/model.onnx is that cached graph (the n new positions attend to all past positions and
+bidirectionally to each other: one block on top of the exact cache of the prompt and the finished blocks);
+config.json adds "block_size" and "diffusion_logits": "shifted".
 """
 import argparse
 import json
@@ -24,7 +27,8 @@ from model import ModelConfig, TinyLlama
 
 OPSET = 14
 CACHED_ONNX = "model_cached.onnx"  # diffusion only: the same weights with the KV-cache interface
-KINDS = ("autoregressive", "diffusion")
+KINDS = ("autoregressive", "diffusion", "block_diffusion")
+DIFFUSION_KINDS = ("diffusion", "block_diffusion")  # the kinds with <mask> and a logits convention
 
 
 def hf_config(cfg: ModelConfig, kind: str) -> dict:
@@ -47,16 +51,18 @@ def hf_config(cfg: ModelConfig, kind: str) -> dict:
         "mlp_bias": False,
         "tie_word_embeddings": False,
         "torch_dtype": "float32",
-        "use_cache": kind == "autoregressive",
+        "use_cache": kind != "diffusion",
         "bos_token_id": None,  # no BOS: prompts are fed exactly as tokenized
         "eos_token_id": tok.EOS_ID,
         "pad_token_id": tok.PAD_ID,
         "decoding": kind,
         "is_causal": kind == "autoregressive",
     }
-    if kind == "diffusion":
+    if kind in DIFFUSION_KINDS:
         out["mask_token_id"] = tok.MASK_ID
         out["diffusion_logits"] = cfg.diffusion_logits
+    if kind == "block_diffusion":
+        out["block_size"] = cfg.block_size
     return out
 
 
@@ -68,12 +74,13 @@ def model_config_from_hf(hf: dict) -> ModelConfig:
         max_position_embeddings=hf["max_position_embeddings"], rms_norm_eps=hf["rms_norm_eps"],
         rope_theta=hf["rope_theta"], causal=hf["decoding"] == "autoregressive",
         # Folders written before the field existed are LLaDA-style; a present but unknown value is refused.
-        diffusion_logits=hf.get("diffusion_logits", "aligned") if hf["decoding"] == "diffusion" else "aligned")
+        diffusion_logits=hf.get("diffusion_logits", "aligned") if hf["decoding"] in DIFFUSION_KINDS else "aligned",
+        block_size=hf["block_size"] if hf["decoding"] == "block_diffusion" else 0)
 
 
 def generation_config(kind: str) -> dict:
     out = {"eos_token_id": tok.EOS_ID, "pad_token_id": tok.PAD_ID, "do_sample": False}
-    if kind == "diffusion":
+    if kind in DIFFUSION_KINDS:
         out["mask_token_id"] = tok.MASK_ID
     return out
 
@@ -133,14 +140,14 @@ class _DiffusionGraph(torch.nn.Module):
 
 
 def export_onnx(model: TinyLlama, kind: str, path: str, cached: bool | None = None) -> None:
-    """cached: the KV-cache interface (default for AR; for diffusion, the second graph)."""
+    """cached: the KV-cache interface (default for AR and block diffusion; for diffusion, the second graph)."""
     os.makedirs(os.path.dirname(path), exist_ok=True)
     cfg = model.cfg
     model = model.eval()
     B, T = 2, 5
     ids = torch.randint(4, cfg.vocab_size, (B, T))
     if cached is None:
-        cached = kind == "autoregressive"
+        cached = kind != "diffusion"
     if cached:
         P = 3  # trace with a non-empty past; past length 0 works at run time (Concat with an empty tensor)
         attn = torch.ones(B, P + T, dtype=torch.long)
@@ -182,6 +189,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model-dir", required=True)
     ap.add_argument("--random-init", choices=KINDS, help="export a freshly initialised model (for tests)")
+    ap.add_argument("--block-size", type=int, default=32, help="with --random-init block_diffusion")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=1)
     args = ap.parse_args()
@@ -189,7 +197,9 @@ def main():
     if args.random_init:
         torch.manual_seed(args.seed)
         kind = args.random_init
-        model = TinyLlama(ModelConfig(causal=kind == "autoregressive")).eval()
+        model = TinyLlama(ModelConfig(
+            causal=kind == "autoregressive", diffusion_logits="shifted" if kind == "block_diffusion" else "aligned",
+            block_size=args.block_size if kind == "block_diffusion" else 0)).eval()
         write_metadata(args.model_dir, model.cfg, kind)
         save_weights(model, args.model_dir)
     else:

@@ -1,4 +1,8 @@
-"""LLaMA-style decoder used by both models; `causal` is the only switch between AR and diffusion.
+"""LLaMA-style decoder used by every kind; `causal` is the only switch between AR and diffusion.
+
+Block diffusion (BD3-LM) uses the bidirectional network (`causal=False`) with `block_size` > 0: its training and
+whole-canvas forwards pass an explicit `allowed` mask built here (block-causal, see `block_causal_allowed` and
+`block_diffusion_allowed`); with a KV cache one block at a time needs no mask beyond the bidirectional one.
 
 No I/O here. Shapes and conventions follow HF Llama (rotate-half RoPE, K/V cached after RoPE, cache as
 [batch, kv_heads, length, head_dim]) so the ONNX export reads like an optimum export to transformers.js.
@@ -33,6 +37,7 @@ class ModelConfig:
     rope_theta: float = 10000.0
     causal: bool = True
     diffusion_logits: str = "aligned"  # one of LOGIT_CONVENTIONS; only diffusion models read it
+    block_size: int = 0  # block diffusion: answer positions per block (0 = not a block model)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -46,6 +51,34 @@ def align_logits(logits, convention: str):
     if convention == "shifted":
         return torch.cat((logits[:, :1], logits[:, :-1]), dim=1)
     raise ValueError(f"diffusion_logits must be one of {LOGIT_CONVENTIONS}, got {convention!r}")
+
+
+def block_ids(prompt_len: int, length: int, block_size: int):
+    """Block index of each canvas position [length]: -1 for the prompt (one clean block that every block sees),
+    j for answer block j = positions [prompt_len + j*B, prompt_len + (j+1)*B)."""
+    idx = torch.arange(length)
+    return torch.where(idx < prompt_len, torch.full_like(idx, -1),
+                       torch.div(idx - prompt_len, block_size, rounding_mode="floor"))
+
+
+def block_causal_allowed(prompt_len: int, length: int, block_size: int):
+    """[length, length] bool, query row i may see key j: every position sees all positions of its own block and
+    of earlier blocks (bidirectional inside a block, the prompt included; causal across blocks)."""
+    b = block_ids(prompt_len, length, block_size)
+    return b[None, :] <= b[:, None]
+
+
+def block_diffusion_allowed(prompt_len: int, length: int, block_size: int):
+    """BD3-LM's vectorised training mask over x_0 (the clean canvas, `length`) followed by x_t (a noisy copy of
+    the answer region only, `length - prompt_len` positions, a whole number of blocks):
+      clean -> clean: block-causal; clean -> noisy: never;
+      noisy block j -> clean: the prompt and clean blocks < j; noisy -> noisy: its own block (bidirectional).
+    So each noisy block sees exactly what it sees at inference (cache of finished blocks + itself)."""
+    b = block_ids(prompt_len, length, block_size)
+    nb = b[prompt_len:]
+    clean_row = torch.cat((b[None, :] <= b[:, None], torch.zeros(length, len(nb), dtype=torch.bool)), 1)
+    noisy_row = torch.cat((b[None, :] < nb[:, None], nb[None, :] == nb[:, None]), 1)
+    return torch.cat((clean_row, noisy_row), 0)
 
 
 class RMSNorm(nn.Module):
@@ -179,12 +212,13 @@ class TinyLlama(nn.Module):
     def num_params(self) -> int:
         return sum(p.numel() for p in self.parameters())
 
-    def forward(self, input_ids, attention_mask=None, position_ids=None, past_key_values=None):
+    def forward(self, input_ids, attention_mask=None, position_ids=None, past_key_values=None, allowed=None):
         """Returns (logits [B, T, V], presents: list of (key, value) per layer).
 
         attention_mask covers past + current tokens (1 = real, 0 = padding), as in HF; None means no padding
         (the AR training batches are right-padded, which causality already hides). position_ids default to
-        the count of real tokens before each one, so left padding does not shift positions.
+        the count of real tokens before each one, so left padding does not shift positions. allowed: an extra
+        bool mask broadcastable to [B, 1, T, past + T] (query, key), e.g. block-causal; never in the ONNX graphs.
         """
         B, T = input_ids.shape
         past_len = 0 if past_key_values is None else past_key_values[0][0].shape[2]
@@ -193,6 +227,7 @@ class TinyLlama(nn.Module):
                 position_ids = torch.arange(past_len, past_len + T, device=input_ids.device)[None].expand(B, T)
             else:
                 position_ids = (attention_mask.long().cumsum(-1) - 1).clamp(min=0)[:, -T:]
+        extra_allowed = allowed
         # allowed[b, 0, i, j]: query i may look at key j. Padded keys never; AR adds causality, measured on
         # storage index so it also holds with left padding and a cache. One additive bias for all layers.
         allowed = None
@@ -204,6 +239,9 @@ class TinyLlama(nn.Module):
             key_idx = torch.ones_like(ref).cumsum(0) - 1
             causal = (key_idx[None, :] <= key_idx[-T:][:, None])[None, None]
             allowed = causal if allowed is None else allowed & causal
+        if extra_allowed is not None:
+            extra_allowed = extra_allowed.to(input_ids.device)
+            allowed = extra_allowed if allowed is None else allowed & extra_allowed
         bias = None
         if allowed is not None:
             bias = torch.zeros(allowed.shape, dtype=torch.float32, device=input_ids.device).masked_fill(~allowed, MASKED_SCORE)

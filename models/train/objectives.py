@@ -1,4 +1,4 @@
-"""Training objectives: batch building + loss for the AR and the masked-diffusion model.
+"""Training objectives: batch building + loss for the AR, the masked-diffusion and the block-diffusion model.
 
 A batch arrives as a list of (prompt_ids, answer_ids) pairs; each kind turns it into tensors here, so
 both models train on exactly the same records in the same order.
@@ -6,7 +6,7 @@ both models train on exactly the same records in the same order.
 import torch
 import torch.nn.functional as F
 
-from model import align_logits
+from model import align_logits, block_diffusion_allowed
 from tokenizer import PAD_ID, EOS_ID, MASK_ID
 
 IGNORE = -100
@@ -75,4 +75,64 @@ def diffusion_loss(model, batch, logits_convention: str = "aligned"):
     masked = batch["masked"]
     ce = F.cross_entropy(logits[masked], batch["targets"][masked], reduction="none")
     weight = (1.0 / batch["t"].expand_as(masked)[masked]) / batch["gen_len"][:, None].expand_as(masked)[masked]
+    return (ce * weight).sum() / masked.shape[0]
+
+
+def block_diffusion_batch(pairs, gen: torch.Generator, block_size: int, t_min: float = 1e-3,
+                          stratified: bool = False):
+    """BD3-LM's vectorised batch: the clean canvas x_0 followed by a noisy copy x_t of its answer region.
+
+    Prompts are left-padded to a common length P, so every example's answer region starts at P and the block
+    layout (and the attention mask) is the same for the whole batch; padded keys are hidden and positions count
+    from each example's first real token. The answer region is every answer filled with <eos> to one common
+    length A = the longest answer + 1 rounded up to a multiple of block_size, so each example has at least one
+    <eos> and the model learns to end inside a block and fill the rest of it with <eos>. Each (example, block)
+    gets its own rate t ~ U(t_min, 1) (stratified over all of them when set); a block's tokens are masked with
+    probability t. The noisy copy reuses the clean positions' position ids.
+    """
+    Bt = len(pairs)
+    P = max(len(p) for p, _ in pairs)
+    A = -(-(max(len(a) for _, a in pairs) + 1) // block_size) * block_size
+    n_blocks, L = A // block_size, P + A
+    clean = torch.full((Bt, L), EOS_ID, dtype=torch.long)
+    attn = torch.ones((Bt, L), dtype=torch.long)
+    for b, (p, a) in enumerate(pairs):
+        clean[b, :P - len(p)] = PAD_ID
+        attn[b, :P - len(p)] = 0
+        clean[b, P - len(p):P + len(a)] = torch.tensor(p + a)
+    pos = (attn.cumsum(-1) - 1).clamp(min=0)
+    t = mask_rates(Bt * n_blocks, gen, t_min, stratified).view(Bt, n_blocks)
+    t_tok = t.repeat_interleave(block_size, dim=1)  # [Bt, A]: each answer position's block rate
+    masked = torch.rand((Bt, A), generator=gen) < t_tok
+    noisy = torch.where(masked, torch.full_like(masked, MASK_ID, dtype=torch.long), clean[:, P:])
+    return {"input_ids": torch.cat((clean, noisy), 1), "position_ids": torch.cat((pos, pos[:, P:]), 1),
+            "attention_mask": attn, "key_mask": torch.cat((attn, torch.ones((Bt, A), dtype=torch.long)), 1),
+            "allowed": block_diffusion_allowed(P, L, block_size), "prompt_len": P, "block_size": block_size,
+            "targets": clean[:, P:], "masked": masked, "t": t_tok}
+
+
+def block_prediction_rows(prompt_len: int, answer_len: int, block_size: int) -> torch.Tensor:
+    """Row of the vectorised sequence (x_0 of length prompt_len + answer_len, then x_t) whose shifted logits
+    predict each answer position k: the noisy row of k-1 inside a block; for the first position of a block,
+    the clean stream's last row before it (the previous block's last token, or the prompt's last token)."""
+    k = torch.arange(answer_len)
+    L = prompt_len + answer_len
+    return torch.where(k % block_size == 0, prompt_len + k - 1, L + k - 1)
+
+
+def block_diffusion_forward(model, batch):
+    """Logits [Bt, P + 2A, V] of the whole vectorised sequence (clean rows first, then noisy rows)."""
+    logits, _ = model(batch["input_ids"], batch["key_mask"], batch["position_ids"], allowed=batch["allowed"])
+    return logits
+
+
+def block_diffusion_loss(model, batch):
+    """MDLM/LLaDA loss per block: sum over masked answer positions of CE / t_block, divided by the answer region
+    length, averaged over the batch. Shifted logits only (the model keeps the AR head)."""
+    logits = block_diffusion_forward(model, batch)
+    masked, targets = batch["masked"], batch["targets"]
+    rows = block_prediction_rows(batch["prompt_len"], targets.shape[1], batch["block_size"])
+    pred = logits[:, rows]  # [Bt, A, V]
+    ce = F.cross_entropy(pred[masked], targets[masked], reduction="none")
+    weight = 1.0 / batch["t"][masked] / targets.shape[1]
     return (ce * weight).sum() / masked.shape[0]

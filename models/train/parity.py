@@ -6,7 +6,8 @@ Random inputs at several lengths, with left padding in some rows; for AR a prefi
 followed by cached steps fed the PyTorch presents. Asserts max |logits diff| < --tol and writes
 models/<id>/parity.json (the card quotes it). Also checks that both JS tokenizer libraries encode one id per
 character like tokenizer.py and decode back exactly, and for AR that transformers.js greedy generation from
-the folder equals decode.ar_generate.
+the folder equals decode.ar_generate. Block diffusion: the cached graph (onnx/model.onnx) with block-sized
+cached steps too, and `block_reference`, the PyTorch sampler's tokens and NFE that the TS engine must equal.
 """
 import argparse
 import json
@@ -18,7 +19,8 @@ import torch
 
 import runtime
 import tokenizer as tok
-from decode import ar_generate
+from data import eval_file, load_jsonl
+from decode import ar_generate, block_diffusion_generate
 from export_onnx import CACHED_ONNX, load_model
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -51,7 +53,8 @@ def _random_batch(lengths, vocab, gen, pad_rows=True):
 
 def onnx_cases(model, cached, gen):
     """Yields (name, feeds dict of tensors, expected dict of tensors). cached: the KV-cache interface (the AR
-    graph, and the diffusion model's model_cached.onnx): a prefill, then steps on top of the presents."""
+    graph, the diffusion model's model_cached.onnx, the block model's model.onnx): a prefill, then steps on top
+    of the presents (for a block model also a whole block of new positions)."""
     cfg = model.cfg
     with torch.no_grad():
         for lengths in ([1], [7, 7], [64, 50, 3], [300, 257]):
@@ -75,7 +78,7 @@ def onnx_cases(model, cached, gen):
                 expected[f"present.{i}.key"], expected[f"present.{i}.value"] = k, v
             yield f"prefill{L}", feeds, expected
             # Then cached steps of 1 and 3 new tokens on top of the PyTorch presents.
-            for step in (1, 3):
+            for step in (1, 3) + ((cfg.block_size,) if cfg.block_size else ()):
                 new = torch.randint(4, cfg.vocab_size, (B, step), generator=gen)
                 attn2 = torch.cat((attn, torch.ones(B, step, dtype=torch.long)), 1)
                 pos2 = (attn2.cumsum(-1) - 1)[:, -step:]
@@ -184,6 +187,68 @@ def js_checks(model, kind, model_dir):
             "problems": problems}
 
 
+# ---------------------------------------------------------------------------------------------------------------
+# Block diffusion reference: what decode.block_diffusion_generate produces, for the TS engine's test to equal.
+# parity.json["block_reference"] = {
+#   "rules": str,                       # the sampler in words (the same as decode.block_diffusion_generate)
+#   "block_size": int, "mask_token_id": int, "eos_token_id": int, "diffusion_logits": "shifted",
+#   "cases": [{
+#     "task": str, "task_id": str,      # held-out item of `dlm tasks generate --split eval` (its answer unused)
+#     "prompt": str, "prompt_ids": [int],
+#     "max_new_tokens": int,            # the cap (64 or 128; a multiple of block_size here)
+#     "setting": str,                   # "steps=cap" | "steps=cap/4" | "threshold=0.9" | "factor=1.0"
+#     "steps": int | null,              # total steps = steps_per_block * blocks of the cap; null for threshold/factor
+#     "steps_per_block": int | null,    # LLaDA count schedule per block; null for threshold/factor
+#     "threshold": float | null, "factor": float | null,
+#     "token_ids": [int],               # output: tokens before the first <eos>, trimmed to the cap
+#     "text": str,                      # token_ids decoded
+#     "nfe": int,                       # forwards: prefill + every step + one clean forward per non-final block
+#     "blocks": int,                    # blocks decoded
+#     "stop": "eos" | "max_tokens"}]}
+BLOCK_REFERENCE_ITEMS = [("copy", 20), ("copy", 60), ("reverse", 30), ("sort", 16), ("expand", 50), ("expand", 120)]
+BLOCK_REFERENCE_CAPS = (64, 128)
+BLOCK_RULES = (
+    "prefill: one forward over the prompt (position ids 0..p-1, no past) -> cache, carry = its last row. Block j "
+    "(positions p+jB..p+jB+B-1) starts as B <mask>; each step runs the B current tokens with past = cache; block "
+    "position 0 is predicted by carry, position i >= 1 by the step's row i-1; proposal = argmax of the logits "
+    "without <mask> (ties: lowest id), confidence = its softmax probability (float64); commit by the rule (count: "
+    "LLaDA's even split of B over steps_per_block, remainder to the first steps; threshold: every masked position "
+    "with confidence > threshold, at least the top one; factor: the top n while (n+1)(1-c_n) < factor, at least "
+    "one; ranking by confidence, ties to the leftmost position); committed tokens never change; the block ends "
+    "when no mask is left. Then, if the block holds no <eos> and another block fits the cap rounded up to whole "
+    "blocks: one forward over the clean block with past = cache, its K/V appended to the cache, carry = its last "
+    "row. Stop after the block holding an <eos> (no clean forward for it) or after the last block of the cap. "
+    "Output = tokens before the first <eos>, trimmed to the cap. NFE counts every forward.")
+
+
+def block_settings(block_size: int, cap: int):
+    blocks = -(-cap // block_size)
+    return [("steps=cap", {"steps_per_block": cap // blocks}),
+            ("steps=cap/4", {"steps_per_block": cap // 4 // blocks}),
+            ("threshold=0.9", {"threshold": 0.9}), ("factor=1.0", {"factor": 1.0})]
+
+
+def block_reference(model, seed: int = 0) -> dict:
+    B = model.cfg.block_size
+    cases = []
+    for task, length in BLOCK_REFERENCE_ITEMS:
+        record = load_jsonl(eval_file([length], 1, seed, task=task))[0]
+        ids = tok.encode(record["prompt"])
+        for cap in BLOCK_REFERENCE_CAPS:
+            blocks = -(-cap // B)
+            for name, kw in block_settings(B, cap):
+                r = block_diffusion_generate(model, ids, cap, **kw)
+                spb = kw.get("steps_per_block")
+                cases.append({"task": task, "task_id": record["task_id"], "prompt": record["prompt"],
+                              "prompt_ids": ids, "max_new_tokens": cap, "setting": name,
+                              "steps": spb * blocks if spb else None, "steps_per_block": spb,
+                              "threshold": kw.get("threshold"), "factor": kw.get("factor"),
+                              "token_ids": r["tokens"], "text": tok.decode(r["tokens"]), "nfe": r["nfe"],
+                              "blocks": r["blocks"], "stop": r["stop"]})
+    return {"rules": BLOCK_RULES, "block_size": B, "mask_token_id": tok.MASK_ID, "eos_token_id": tok.EOS_ID,
+            "diffusion_logits": model.cfg.diffusion_logits, "cases": cases}
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model-dir", required=True)
@@ -193,7 +258,7 @@ def main():
     args = ap.parse_args()
     runtime.configure(args.threads)
     model, kind = load_model(args.model_dir)
-    cases = onnx_parity(model, args.model_dir, args.seed)
+    cases = onnx_parity(model, args.model_dir, args.seed, cached=kind != "diffusion")
     if kind == "diffusion" and os.path.exists(os.path.join(args.model_dir, "onnx", CACHED_ONNX)):
         # The block-caching graph: a refresh over the canvas, then windows on top of its keys and values.
         cached = onnx_parity(model, args.model_dir, args.seed, CACHED_ONNX, cached=True)
@@ -202,6 +267,8 @@ def main():
     js = js_checks(model, kind, args.model_dir)
     report = {"kind": kind, "runtime": "onnxruntime-node", "tolerance": args.tol,
               "max_abs_logits_diff": worst, "cases": cases, **js}
+    if kind == "block_diffusion":
+        report["block_reference"] = block_reference(model)
     with open(os.path.join(args.model_dir, "parity.json"), "w") as f:
         json.dump(report, f, indent=2)
     print(json.dumps(report, indent=2))

@@ -6,9 +6,11 @@ import torch
 
 import runtime
 import tokenizer as tok
-from decode import ar_generate, diffusion_generate, num_transfer_tokens
-from model import ModelConfig, TinyLlama, align_logits
-from objectives import ar_batch, ar_loss, diffusion_batch, diffusion_loss, mask_rates
+from decode import (ar_generate, block_diffusion_generate, block_diffusion_generate_nocache, diffusion_generate,
+                    num_transfer_tokens, select_positions_to_commit)
+from model import ModelConfig, TinyLlama, align_logits, block_causal_allowed
+from objectives import (ar_batch, ar_loss, block_diffusion_batch, block_diffusion_forward, block_diffusion_loss,
+                        block_prediction_rows, diffusion_batch, diffusion_loss, mask_rates)
 
 
 def close(a, b, tol=1e-5):
@@ -76,7 +78,66 @@ def main():
     assert torch.isfinite(diffusion_loss(adapted, sdb, "shifted"))
     shifted_out = diffusion_generate(adapted, [[10, 11, 12, 4]], gen_length=6, steps=6)
     assert len(shifted_out[0]) <= 6
+    block_checks(ar)
     print(f"selftest ok ({ar.num_params()} params per model)")
+
+
+def block_checks(ar):
+    """Block diffusion: the vectorised training forward equals the sampler's cached, block-by-block forwards,
+    and the cached sampler equals the whole-canvas one."""
+    Bs = 4
+    bd = TinyLlama(ModelConfig(causal=False, diffusion_logits="shifted", block_size=Bs)).eval()
+    bd.load_state_dict(ar.state_dict())  # adapted from AR weights, as train.py --init-from does
+    pairs = [([10, 11, 12, 4], [20, 21, 22, 23, 24, 25]), ([13, 4], [26, 27])]
+    batch = block_diffusion_batch(pairs, torch.Generator().manual_seed(2), Bs, 0.3, True)
+    P, A = batch["prompt_len"], batch["targets"].shape[1]
+    assert (P, A) == (4, 8) and batch["masked"].any(), "answer region = longest answer + 1 rounded up to blocks"
+    assert batch["targets"][1].tolist() == [26, 27] + [tok.EOS_ID] * 6
+    t = batch["t"].view(2, 2, Bs)
+    assert (t == t[..., :1]).all() and not (t[:, 0, 0] == t[:, 1, 0]).all(), "one rate per block"
+    assert block_prediction_rows(4, 8, 4).tolist() == [3, 12, 13, 14, 7, 16, 17, 18]
+    with torch.no_grad():
+        vec = block_diffusion_forward(bd, batch)
+        L = P + A
+        for b, (p, _) in enumerate(pairs):
+            pad = P - len(p)
+            clean = batch["input_ids"][b, pad:L]
+            # The clean stream equals one forward of the (unpadded) clean canvas under the block-causal mask.
+            whole, _ = bd(clean[None], allowed=block_causal_allowed(len(p), len(clean), Bs))
+            assert close(vec[b, pad:L], whole[0]), "clean stream != block-causal forward"
+            # Each noisy block equals a cached forward over it on top of the prompt and the clean blocks before
+            # it, run one by one as the sampler does (prefill, then one clean forward per block).
+            _, cache = bd(clean[None, :len(p)])
+            for j in range(A // Bs):
+                lo, hi = len(p) + j * Bs, len(p) + (j + 1) * Bs
+                pos = torch.arange(lo, hi)[None]
+                noisy = batch["input_ids"][b, L + j * Bs:L + (j + 1) * Bs]
+                out, _ = bd(noisy[None], position_ids=pos, past_key_values=cache)
+                assert close(vec[b, L + j * Bs:L + (j + 1) * Bs], out[0]), f"noisy block {j} != its cached forward"
+                _, cache = bd(clean[None, lo:hi], position_ids=pos, past_key_values=cache)
+    loss = block_diffusion_loss(bd, batch)
+    assert torch.isfinite(loss) and loss.item() > 0
+    loss.backward()  # the mask and the row gather are differentiable paths
+    # Unmasking rules, as the TS engine's selectPositionsToCommit.
+    conf = [0.5, 0.9, 0.9, 0.2, 0.97]
+    assert select_positions_to_commit(conf, [0, 1, 2, 3], count=2) == [1, 2]
+    assert select_positions_to_commit(conf, [0, 3], threshold=0.8) == [0]
+    assert select_positions_to_commit(conf, [0, 1, 2, 4], threshold=0.85) == [4, 1, 2]
+    assert select_positions_to_commit(conf, [0, 1, 2, 4], factor=1.0) == [4, 1, 2]  # 4*(1-0.5)=2 >= 1 stops
+    # The cached sampler equals the whole-canvas one, token for token, in every mode.
+    big = TinyLlama(ModelConfig(causal=False, diffusion_logits="shifted", block_size=Bs)).eval()
+    for prompt in ([10, 11, 4], [30, 31, 32, 33, 34, 4]):
+        for kw in ({}, {"steps_per_block": 2}, {"threshold": 0.02}, {"factor": 1.0}):
+            for m in (bd, big):
+                cached = block_diffusion_generate(m, prompt, 10, **kw)
+                plain = block_diffusion_generate_nocache(m, prompt, 10, **kw)
+                assert cached["tokens"] == plain["tokens"], (kw, cached, plain)
+                assert len(cached["tokens"]) <= 10 and cached["blocks"] <= 3
+    # NFE: prefill + steps + one clean forward per block that another block follows.
+    r = block_diffusion_generate(big, [10, 11, 4], 8)
+    assert r["nfe"] == 1 + Bs * r["blocks"] + (r["blocks"] - 1), r
+    r = block_diffusion_generate(big, [10, 11, 4], 8, steps_per_block=2)
+    assert r["nfe"] == 1 + 2 * r["blocks"] + (r["blocks"] - 1), r
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Train one of the matched pair (AR or masked diffusion) on the task suite's data.
+"""Train one model of the family (AR, masked diffusion or block diffusion) on the task suite's data.
 
     OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 models/train/train.py --kind autoregressive \
         --out models/tiny-llama-ar --max-steps N --threads 1 --seed 0
@@ -30,7 +30,7 @@ from export_onnx import write_metadata, save_weights, from_hf_state_dict
 from model import LOGIT_CONVENTIONS, ModelConfig, TinyLlama
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-KINDS = ("autoregressive", "diffusion")
+KINDS = ("autoregressive", "diffusion", "block_diffusion")
 
 
 @dataclass
@@ -41,6 +41,7 @@ class TrainConfig:
     # (the causal mask is dropped, the weights are kept). Its compute is added to this run's in the summary.
     init_from: str = ""
     diffusion_logits: str = "aligned"  # "shifted" keeps an AR head's meaning (Dream / DiffuLLaMA)
+    block_size: int = 32  # block_diffusion only: answer positions per block (BD3-LM)
     seed: int = 0
     threads: int = 1
     max_steps: int = 20000
@@ -126,7 +127,10 @@ def parse_args() -> TrainConfig:
     for f in fields(TrainConfig):
         kw = {"kind": {"choices": KINDS}, "diffusion_logits": {"choices": LOGIT_CONVENTIONS}}.get(f.name, {})
         ap.add_argument("--" + f.name.replace("_", "-"), type=f.type, default=f.default, **kw)
-    return TrainConfig(**vars(ap.parse_args()))
+    cfg = TrainConfig(**vars(ap.parse_args()))
+    if cfg.kind == "block_diffusion" and (cfg.diffusion_logits != "shifted" or cfg.block_size < 1):
+        ap.error("block_diffusion needs --diffusion-logits shifted and --block-size >= 1")
+    return cfg
 
 
 def file_sha256(path: str) -> str:
@@ -171,7 +175,8 @@ def main():
     torch.manual_seed(cfg.seed)
     random.seed(cfg.seed)
     model_cfg = ModelConfig(causal=cfg.kind == "autoregressive",
-                            diffusion_logits=cfg.diffusion_logits if cfg.kind == "diffusion" else "aligned")
+                            diffusion_logits=cfg.diffusion_logits if cfg.kind != "autoregressive" else "aligned",
+                            block_size=cfg.block_size if cfg.kind == "block_diffusion" else 0)
     model = TinyLlama(model_cfg)  # same seed -> same initial weights for both kinds
     opt = make_optimizer(model, cfg)
     batches = data.Batches(pairs, cfg.seed, cfg.token_budget, cfg.max_batch)
@@ -227,6 +232,9 @@ def main():
         if cfg.kind == "autoregressive":
             batch = objectives.ar_batch(batch_pairs)
             loss = objectives.ar_loss(model, batch)
+        elif cfg.kind == "block_diffusion":
+            batch = objectives.block_diffusion_batch(batch_pairs, gen, cfg.block_size, cfg.t_min, bool(cfg.stratified_t))
+            loss = objectives.block_diffusion_loss(model, batch)
         else:
             batch = objectives.diffusion_batch(batch_pairs, gen, cfg.t_min, bool(cfg.stratified_t))
             loss = objectives.diffusion_loss(model, batch, cfg.diffusion_logits)

@@ -1,18 +1,27 @@
-// An experiment: charts, runs and environment, with a live progress bar while its sweep runs here.
+// An experiment: charts, runs and environment, with a live progress bar while its sweep runs here, and Resume
+// when it stopped before all its cells ran.
 import { notFound } from 'next/navigation';
 import { ExperimentView } from '../../report/experiment-view.tsx';
 import { reportById } from '../../report/load.ts';
+import { sweepCellTotal } from '@/lib/harness/sweep-size.ts';
+import { ResumeBanner } from './resume-banner.tsx';
 import { RunningBanner } from './running-banner.tsx';
 
 export const dynamic = 'force-dynamic';
+
+const RESUMABLE = ['interrupted', 'cancelled', 'failed'];
 
 export default async function ExperimentPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const loaded = await reportById(id);
   if (!loaded) notFound();
+  const { experiment } = loaded.report;
   return (
     <>
-      {loaded.report.experiment.status === 'running' && <RunningBanner id={id} />}
+      {experiment.status === 'running' && <RunningBanner id={id} />}
+      {experiment.kind === 'sweep' && RESUMABLE.includes(experiment.status) && (
+        <ResumeBanner id={id} status={experiment.status} stored={loaded.report.runs.length} total={sweepCellTotal(experiment.config)} />
+      )}
       <ExperimentView report={loaded.report} readOnly={false} shareUrl={loaded.shareUrl} />
     </>
   );

@@ -187,7 +187,7 @@ describe('diffusion engine', () => {
     const bad = (settings: object) => engine.generate({ prompt: 'copy: a\n', settings });
     await assert.rejects(bad({ maxNewTokens: 8, steps: 9 }), /steps \(9\) cannot exceed the output length \(8\)/);
     await assert.rejects(bad({ maxNewTokens: 8, blockLength: 3 }), /block length \(3\) must divide the output length \(8\)/);
-    await assert.rejects(bad({ maxNewTokens: 8, remasking: 'confident' }), /unknown remasking policy "confident"/);
+    await assert.rejects(bad({ maxNewTokens: 8, remasking: 'confident' }), /remasking must be one of low_confidence, random, margin, entropy, got "confident"/);
     await assert.rejects(bad({ maxNewTokens: 8, steps: 3, blockLength: 4 }), /multiple of the number of blocks/);
     await assert.rejects(bad({ threshold: 1.5 }), /threshold/);
   });

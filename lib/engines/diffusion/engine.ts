@@ -2,10 +2,10 @@
 // bidirectional model over the whole canvas and commits some masked positions of the current block.
 // Committed tokens are never re-masked. Output = canvas after the prompt, up to the first <eos>.
 import * as ort from 'onnxruntime-node';
-import type { LoadedModel } from '../loaded-model.ts';
+import { abilitiesOf, type LoadedModel } from '../loaded-model.ts';
 import { createRng } from '../sampling/rng.ts';
 import { buildResult } from '../result.ts';
-import { resolveSettings } from '../settings.ts';
+import { resolveSettings, settingsProblemFor } from '../settings.ts';
 import { type CommittedToken, type Engine, type GenerateOptions, type GenerationRequest, type GenerationResult, SettingsError, type StopReason } from '../types.ts';
 import { createBlockCache, type WindowLogits } from './block-cache.ts';
 import { tokensPerStep } from './schedule.ts';
@@ -36,9 +36,8 @@ export function createDiffusionEngine(model: LoadedModel): Engine {
     const promptIds = tokenizer.encode(request.prompt);
     const settings = resolveSettings('diffusion', request.settings ?? {}, promptIds.length, config.contextLength);
     const { maxNewTokens: length, blockLength, remasking, temperature, threshold, factor, minNewTokens, cache } = settings;
-    if (cache !== 'none' && !model.cachedSession) {
-      throw new SettingsError(`cache "${cache}" needs onnx/model_cached.onnx in ${model.info.id} (export it with models/train/export_onnx.py)`);
-    }
+    const problem = settingsProblemFor(abilitiesOf(model), settings);
+    if (problem) throw new SettingsError(problem);
     const blockCache = cache === 'none' ? null : createBlockCache(model.cachedSession!, config);
     const rng = createRng(settings.seed);
     const prompt = promptIds.length;

@@ -3,8 +3,10 @@ import type { StopReason } from '../types.ts';
 
 export type StoppingCriterion = (generated: readonly number[]) => StopReason | null;
 
-export function stopOnEos(eosTokenId: number): StoppingCriterion {
-  return (generated) => (generated.at(-1) === eosTokenId ? 'eos' : null);
+/** Stops on any of the model's EOS ids (Llama 3 Instruct has three, Qwen3 two). */
+export function stopOnEos(eosTokenIds: number | readonly number[]): StoppingCriterion {
+  const ids = new Set(typeof eosTokenIds === 'number' ? [eosTokenIds] : eosTokenIds);
+  return (generated) => (generated.length > 0 && ids.has(generated.at(-1)!) ? 'eos' : null);
 }
 
 export function stopAtMaxTokens(maxNewTokens: number): StoppingCriterion {

@@ -1,0 +1,58 @@
+// Local and remote models side by side: what the harness asks of a model id without caring where it runs.
+// A local folder loads its ONNX sessions; a "decoding": "remote" folder becomes a client of its API.
+import { findModel, type ModelInfo, type Paradigm } from '../models/discover.ts';
+import type { OnnxDtype } from '../models/onnx-variants.ts';
+import { createEngine, resolveModelSettings } from './index.ts';
+import { abilitiesOf, loadModel, type LoadedModel } from './loaded-model.ts';
+import { createRemoteEngine } from './remote/engine.ts';
+import { DIFFUSION_ONLY_SETTINGS, resolveRemoteSettings } from './remote/request.ts';
+import { loadRemoteModel, remoteLabel, type RemoteModel } from './remote/remote-model.ts';
+import { settingsProblemFor } from './settings.ts';
+import { type DecodingSettings, type Engine, type SessionSettings, SettingsError } from './types.ts';
+
+export type AnyModel = LoadedModel | RemoteModel;
+
+export const isRemoteModel = (model: AnyModel): model is RemoteModel => 'kind' in model && model.kind === 'remote';
+
+/** Loads any model folder; a remote one needs its key's variable set (checked here, read per request). */
+export async function loadAnyModel(model: string | ModelInfo, session?: SessionSettings, dtype?: OnnxDtype): Promise<AnyModel> {
+  const info = typeof model === 'string' ? await findModel(model) : model;
+  return info.decoding === 'remote' ? loadRemoteModel(info) : loadModel(info, session, dtype);
+}
+
+/** Which side of a comparison a model stands on: full-canvas and block diffusion are both "diffusion". */
+export function paradigmOf(model: AnyModel): Paradigm {
+  if (isRemoteModel(model)) return model.paradigm;
+  return model.config.decoding === 'autoregressive' ? 'autoregressive' : 'diffusion';
+}
+
+/** The engine kind stored with a run: the local engine, or the remote model's paradigm. */
+export const engineKindOf = (model: AnyModel) => (isRemoteModel(model) ? model.paradigm : model.config.decoding);
+
+export function createAnyEngine(model: AnyModel): Engine {
+  return isRemoteModel(model) ? createRemoteEngine(model) : createEngine(model);
+}
+
+/** The settings `model` would decode `prompt` with; throws a UserError naming the problem (checked up front). */
+export function settingsForPrompt(model: AnyModel, given: Partial<DecodingSettings>, prompt: string): DecodingSettings {
+  if (isRemoteModel(model)) return resolveRemoteSettings(given, model.info.id, model.remote.contextLength);
+  const resolved = resolveModelSettings(model.config, given, model.tokenizer.encodePrompt(prompt).length);
+  const problem = settingsProblemFor(abilitiesOf(model), resolved);
+  if (problem) throw new SettingsError(problem);
+  return resolved;
+}
+
+/**
+ * Settings shared by a pair for one side: a remote model is sent only what an API has fields for (the
+ * diffusion-only settings of a panel or of `dlm compare` are for local canvas decoders).
+ */
+export function sharedSettingsOnly(model: AnyModel, settings: Partial<DecodingSettings>): Partial<DecodingSettings> {
+  if (!isRemoteModel(model)) return settings;
+  return Object.fromEntries(Object.entries(settings).filter(([k]) => !(DIFFUSION_ONLY_SETTINGS as readonly string[]).includes(k) && !(k === 'topK' && settings.topK === 0)));
+}
+
+/** The hosts of the remote models among `models` (recorded in an experiment's environment). */
+export const remoteHostsOf = (models: readonly (AnyModel | undefined)[]) => models.flatMap((m) => (m && isRemoteModel(m) ? [m.remote.host] : []));
+
+/** Where a model's figures were measured: the remote label with its host, or null for a local model. */
+export const remoteLabelOf = (model: AnyModel): string | null => (isRemoteModel(model) ? remoteLabel(model.remote.host) : null);

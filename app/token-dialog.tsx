@@ -24,6 +24,7 @@ export async function authorizedFetch(input: string, init: RequestInit = {}): Pr
 
 export function TokenDialog() {
   const dialog = useRef<HTMLDialogElement>(null);
+  const [asking, setAsking] = useState(false); // the form exists only while asking: pages stay free of controls
   const [wrong, setWrong] = useState(false);
   const [value, setValue] = useState('');
   const pending = useRef<((token: string | null) => void) | null>(null);
@@ -34,6 +35,7 @@ export function TokenDialog() {
         pending.current = resolve;
         setWrong(wasWrong);
         setValue('');
+        setAsking(true);
         if (!dialog.current?.open) dialog.current?.showModal();
       });
     return () => {
@@ -42,35 +44,38 @@ export function TokenDialog() {
   }, []);
   const answer = (token: string | null) => {
     dialog.current?.close();
+    setAsking(false);
     pending.current?.(token);
     pending.current = null;
   };
   return (
     <dialog ref={dialog} className="card token-dialog" data-testid="token-dialog" onCancel={() => answer(null)} aria-labelledby="token-dialog-title">
-      <form
-        method="dialog"
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (value.trim()) answer(value.trim());
-        }}
-      >
-        <h2 id="token-dialog-title">Access token</h2>
-        <p>
-          {wrong ? 'That token was not accepted. ' : ''}This server needs its <code>DLM_TOKEN</code> to run or change anything. It is kept in this tab only.
-        </p>
-        <label>
-          Token
-          <input type="password" autoComplete="off" autoFocus value={value} onChange={(e) => setValue(e.target.value)} data-testid="token-input" />
-        </label>
-        <div className="actions">
-          <button type="submit" data-testid="token-submit">
-            Continue
-          </button>
-          <button type="button" onClick={() => answer(null)}>
-            Cancel
-          </button>
-        </div>
-      </form>
+      {asking && (
+        <form
+          method="dialog"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (value.trim()) answer(value.trim());
+          }}
+        >
+          <h2 id="token-dialog-title">Access token</h2>
+          <p>
+            {wrong ? 'That token was not accepted. ' : ''}This server needs its <code>DLM_TOKEN</code> to run or change anything. It is kept in this tab only.
+          </p>
+          <label>
+            Token
+            <input type="password" autoComplete="off" autoFocus value={value} onChange={(e) => setValue(e.target.value)} data-testid="token-input" />
+          </label>
+          <div className="actions">
+            <button type="submit" data-testid="token-submit">
+              Continue
+            </button>
+            <button type="button" onClick={() => answer(null)}>
+              Cancel
+            </button>
+          </div>
+        </form>
+      )}
     </dialog>
   );
 }

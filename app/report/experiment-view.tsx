@@ -188,7 +188,7 @@ export function ExperimentView({ report, readOnly, shareUrl }: { report: ReportD
     wide(quality(theirs), overlaySeries, ' (B)', (a) => (a.passRate === null ? null : 100 * a.passRate), (a) => (a.passRateInterval && a.passRate !== null ? [100 * (a.passRate - a.passRateInterval.low), 100 * (a.passRateInterval.high - a.passRate)] : null)),
   );
   const frontier = quality(mine)
-    .filter((a) => a.passRate !== null)
+    .filter((a) => a.passRate !== null && !a.remote) // NFE is unknown behind an API
     .map((a) => ({ series: `${shortEngine(a.engine)} ${a.setting}`, length: a.length, nfe: a.nfeMedian, latencyMs: a.latencyMedianMs, passRate: 100 * a.passRate! }));
   const perStep = useMemo(() => {
     const groups = new Map<string, number[]>();

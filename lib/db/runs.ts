@@ -1,8 +1,9 @@
 // Queries on runs (one decoding of one prompt by one engine): one exported function per query.
+import type { EngineKind } from '../models/discover.ts';
 import { randomUUID } from 'node:crypto';
 import { getDatabase } from './client.ts';
 
-export type EngineKind = 'autoregressive' | 'diffusion' | 'block_diffusion';
+export type { EngineKind };
 
 export interface RunInput {
   experimentId: string;

@@ -1,4 +1,5 @@
 // The one interface both decoding engines implement, and the settings, events and results they share.
+import type { EngineKind } from '../models/discover.ts';
 import { UserError } from '../user-error.ts';
 
 export const EXECUTION_PROVIDERS = ['cpu', 'cuda', 'webgpu'] as const;
@@ -53,7 +54,7 @@ export interface CommittedToken {
 }
 
 /** Which engine decodes a model: config.json "decoding" of a local model folder. */
-export type EngineKind = 'autoregressive' | 'diffusion' | 'block_diffusion';
+export type { EngineKind };
 
 export type GenerationEvent =
   | { type: 'start'; engine: EngineKind; promptTokens: number; length: number } // block diffusion: length = the cap rounded up to whole blocks

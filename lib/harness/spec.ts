@@ -1,6 +1,7 @@
 // An experiment spec: what a sweep runs. Given as JSON (a file for `dlm bench --spec`, or the dashboard's form),
 // validated field by field with errors that name the field, and expanded into cells with unique keys, so a
 // sweep can be resumed by running only the cells whose key has no stored run.
+import type { EngineKind } from '../models/discover.ts';
 import { decodingValueProblem, STEPS_FORMS, type StepsSpec, stepsSpecOf } from '../engines/decoding-schema.ts';
 import { EXECUTION_PROVIDERS, type DecodingSettings, type ExecutionProvider } from '../engines/types.ts';
 import { TASK_NAMES } from '../tasks/registry.ts';
@@ -11,7 +12,7 @@ import { BUNDLED_AR_MODEL_ID, BUNDLED_BLOCK_DIFFUSION_MODEL_ID, BUNDLED_DIFFUSIO
 /** A spec field that is wrong; `field` is its path, e.g. "diffusion[1].steps". */
 export class SpecError extends FieldError {}
 
-export type EngineKind = 'autoregressive' | 'diffusion' | 'block_diffusion';
+export type { EngineKind };
 
 /** Each engine's grid in the spec; block diffusion is an optional third series. */
 export const GRID_OF = { autoregressive: 'autoregressive', diffusion: 'diffusion', block_diffusion: 'blockDiffusion' } as const satisfies Record<EngineKind, string>;

@@ -16,6 +16,10 @@ import { describeRemoteFolder } from './remote-folder.ts';
 export const DECODING_KINDS = ['autoregressive', 'diffusion', 'block_diffusion', 'remote'] as const;
 export type DecodingKind = (typeof DECODING_KINDS)[number];
 
+/** The decoders that run here (a remote model is run by its provider; its runs take its paradigm's side). */
+export type EngineKind = Exclude<DecodingKind, 'remote'>;
+export const ENGINE_KINDS = DECODING_KINDS.filter((kind): kind is EngineKind => kind !== 'remote');
+
 /** The two sides of every comparison: a model generates left to right, or fills a canvas in parallel
  * (full-canvas and block diffusion, and remote models whose provider says "diffusion"). */
 export const PARADIGMS = ['autoregressive', 'diffusion'] as const;

@@ -60,6 +60,6 @@ describe('diffusion block KV cache', () => {
   test('a cache mode on a model without the cached graph is a clear settings error', async () => {
     const withoutCache = { ...model, cachedSession: null };
     await assert.rejects(createDiffusionEngine(withoutCache).generate({ prompt: 'copy: a\n', settings: { maxNewTokens: 8, cache: 'dual' } }), /cache "dual" needs onnx\/model_cached\.onnx/);
-    await assert.rejects(createDiffusionEngine(model).generate({ prompt: 'copy: a\n', settings: { maxNewTokens: 8, cache: 'full' as never } }), /unknown cache mode "full"/);
+    await assert.rejects(createDiffusionEngine(model).generate({ prompt: 'copy: a\n', settings: { maxNewTokens: 8, cache: 'full' as never } }), /cache must be one of none, prefix, dual, got "full"/);
   });
 });

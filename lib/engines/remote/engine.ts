@@ -36,7 +36,6 @@ export function createRemoteEngine(model: RemoteModel, engineOptions: RemoteEngi
       const body = buildRequestBody(remote.model, remote.chat, request.prompt, settings);
       options.onEvent?.({ type: 'start', engine: model.paradigm, promptTokens: countTokens(request.prompt, '', null, model.tokenizer).promptTokens, length: settings.maxNewTokens });
 
-      const release = await acquireSlot(`${remote.baseUrl}|${remote.model}`, remote.maxConcurrency);
       const pieces: string[] = [];
       let usage: Usage | null = null;
       let finishReason: string | null = null;
@@ -55,7 +54,11 @@ export function createRemoteEngine(model: RemoteModel, engineOptions: RemoteEngi
         options.onEvent?.({ type: 'token', index: pieces.length, tokenId: -1, text: chunk.text, elapsedMs }); // -1: the provider's token ids are not sent
         pieces.push(chunk.text);
       };
+      let release = () => {};
       try {
+        release = await acquireSlot(`${remote.baseUrl}|${remote.model}`, remote.maxConcurrency, options.signal).catch(() => {
+          throw new RemoteCancelled('cancelled'); // only the caller's signal rejects a wait for a slot
+        });
         started = performance.now();
         const opened = await postCompletion(remote, info.id, endpointUrl(remote.baseUrl, remote.chat), key, body, {
           signal: options.signal,

@@ -171,4 +171,15 @@ describe('max_concurrency slots', () => {
     const again = await acquireSlot('k', 2); // all free again
     again();
   });
+  test('a waiter whose signal aborts leaves the line without taking a slot', async () => {
+    const { acquireSlot } = await import('./slots.ts');
+    const held = await acquireSlot('j', 1);
+    const controller = new AbortController();
+    const waiting = acquireSlot('j', 1, controller.signal);
+    controller.abort(new Error('stopped'));
+    await assert.rejects(waiting, /stopped/);
+    held();
+    const next = await acquireSlot('j', 1); // the slot is free: the aborted waiter did not keep it
+    next();
+  });
 });

@@ -35,7 +35,7 @@ export function laidOut(run: Pick<Run, 'engine' | 'requestedLength' | 'generated
 export function canvasUse(runs: readonly Run[], blockSizeOf: (modelId: string) => number | null): CanvasUse[] {
   const groups = new Map<string, Run[]>();
   for (const r of runs) {
-    if (r.latencyOnly || r.failure !== null) continue;
+    if (r.latencyOnly || r.failure !== null || r.remote) continue; // a remote model's canvas is not observable
     const key = `${r.engine}|${r.modelId}|${r.setting ?? ''}|${r.taskId ?? ''}|${r.requestedLength}`;
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }

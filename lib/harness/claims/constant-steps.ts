@@ -16,7 +16,7 @@ export function judgeConstantSteps({ aggregates }: ClaimEvidence): VerdictResult
   const parts = tasks.map((task) => {
     const lengths = matchedByLength(aggregates, task);
     const points = lengths.flatMap(({ length, enoughItems, matched }) => {
-      const fewest = [...matched].sort((x, y) => x.nfeMedian - y.nfeMedian)[0];
+      const fewest = matched.filter((a) => a.remote === null).sort((x, y) => x.nfeMedian - y.nfeMedian)[0]; // NFE is unknown behind an API
       return enoughItems && fewest && fewest.nfeMedian > 0 ? [{ length, value: fewest.nfeMedian, label: describeCell(fewest) }] : [];
     });
     series.push({ key: `${task}: AR`, engine: 'autoregressive', points: lengths.flatMap(({ length, ar }) => (ar ? [{ length, value: ar.nfeMedian }] : [])) });

@@ -9,9 +9,9 @@ import { after, before, test } from 'node:test';
 import { closeDatabase } from '../../db/client.ts';
 import { createExperiment, finishExperiment } from '../../db/experiments.ts';
 import { captureEnvironment } from '../../env/environment.ts';
-import { claimReports } from './evaluate.ts';
+import { blockModelStatus, claimReports } from './evaluate.ts';
 import { CLAIMS, claimOfTitle, presetSpec } from './registry.ts';
-import { presetState } from './run.ts';
+import { presetState, runMissingClaims } from './run.ts';
 import { SEEDED_VERDICTS, seedClaimExperiments } from './test-seed.ts';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'dlm-claims-'));
@@ -78,4 +78,18 @@ test('a newer experiment that did not finish is named but not used for the verdi
   assert.equal(report.source?.experimentId, seeded['constant-steps']!.id);
   assert.deepEqual(report.newer, { experimentId: stopped.id, status: 'cancelled', runs: 0 });
   assert.equal(report.verdict, 'does not hold');
+});
+
+test('--run skips presets stored finished as they stand now, and one running elsewhere; it runs nothing then', async () => {
+  const block = await blockModelStatus();
+  for (const claim of CLAIMS.slice(1)) {
+    const spec = presetSpec(claim, { blockDiffusion: block.usable ? block.id : null });
+    const stored = await createExperiment({ title: spec.title as string, kind: 'sweep', config: { spec }, environment: captureEnvironment() });
+    await finishExperiment(stored.id, 'finished');
+  }
+  const first = presetSpec(CLAIMS[0]!);
+  const running = await createExperiment({ title: first.title as string, kind: 'sweep', config: { spec: first }, environment: captureEnvironment() }); // owned by this live process
+  const actions = await runMissingClaims({}, { sweep: () => assert.fail('nothing should run') });
+  assert.deepEqual(actions.map((a) => [a.claim.id, a.action]), [['fast-at-matched-quality', 'running elsewhere'], ...CLAIMS.slice(1).map((c) => [c.id, 'stored'])]);
+  assert.equal(actions[0]!.experimentId, running.id);
 });

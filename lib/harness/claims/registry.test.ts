@@ -51,4 +51,5 @@ test('canvas use: the full canvas lays out L, block diffusion whole blocks up to
   assert.equal(full!.wastedFractionMedian, 0.75);
   assert.equal(full!.wastedPositionPassesMedian, 48 * 3);
   assert.deepEqual(canvasUse([run('block_diffusion', 64, 5, 8)], () => null), [], 'unknown block size: no cell');
+  assert.deepEqual(canvasUse([{ ...run('diffusion', 64, 5, 1), remote: true }], () => null), [], 'a remote canvas is not observable');
 });

@@ -77,6 +77,8 @@ test('claim 3 holds when the matched setting’s NFE stays flat, fails when it g
   const linear = [16, 32, 64].flatMap((L) => [ar('sort', L, 30), diff('sort', L, 'steps=L', 30, 30, [1, 0.9, 1.1], L), diff('sort', L, 'threshold=0.9', 20, 30, [5, 4, 6], 2)]);
   assert.equal(judgeConstantSteps({ aggregates: linear }).verdict, 'does not hold', 'the few-step setting does not match AR, so it does not count');
   assert.equal(judgeConstantSteps({ aggregates: flat.map((a) => ({ ...a, runs: 20, passed: 20, passRate: 1 })) }).verdict, 'not enough evidence');
+  const remote = flat.map((a) => (a.engine === 'diffusion' ? { ...a, remote: 'remote, network included (api.example)' } : a));
+  assert.equal(judgeConstantSteps({ aggregates: remote }).verdict, 'not enough evidence', 'NFE is unknown behind an API');
 });
 
 test('claim 4 holds when the full canvas wastes much at the largest budget and block decoding stops near the end', () => {

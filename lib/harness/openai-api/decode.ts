@@ -36,6 +36,7 @@ export class ClientGoneError extends Error {}
 export async function runDecode(job: DecodeJob, emit: (event: DecodeEvent) => void, signal: AbortSignal): Promise<DecodeOutcome> {
   const { model } = job;
   const eos = model.config.eosTokenId;
+  const endIds = new Set(model.config.eosTokenIds); // AR: any of them ends the text (Llama 3's <|eot_id|> too)
   const finalText = createFinalText((ids) => model.tokenizer.decode(ids), job.stop);
   const done = new AbortController(); // our own early end: a stop string matched, or max_tokens was reached
   const stopEngine = () => done.abort();
@@ -53,7 +54,7 @@ export async function runDecode(job: DecodeJob, emit: (event: DecodeEvent) => vo
         signal: done.signal,
         onEvent: (event) => {
           if (event.type === 'token') {
-            if (event.tokenId === eos) return;
+            if (endIds.has(event.tokenId)) return;
             arIds.push(event.tokenId);
             const update = finalText.update(arIds, false);
             emit({ type: 'token', delta: update.delta });

@@ -1,12 +1,14 @@
 // `dlm db migrate`: creates and migrates the database now (the app and the CLI also do it on first use).
-import { prepareDatabaseFile } from '../db/client.ts';
-import { databasePathFromUrl } from '../db/location.ts';
+import { prepareDatabase } from '../db/client.ts';
+import { databaseLocation, describeLocation } from '../db/location.ts';
 import { parseArgs, UsageError } from './args.ts';
 
 export const DB_HELP = `Usage: dlm db migrate [--quiet]
 
 Creates the SQLite database named by DATABASE_URL (default file:./data/playground.db) if needed and applies
-the migrations in prisma/migrations that it lacks. Safe to run any number of times.`;
+the migrations in prisma/migrations that it lacks; with DATABASE_URL=postgresql://… it applies those in
+prisma/postgresql/migrations to that (existing) database. Safe to run any number of times, from any number of
+processes at once.`;
 
 export async function dbCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, { switches: ['quiet', 'help'] });
@@ -16,8 +18,9 @@ export async function dbCommand(argv: string[]): Promise<number> {
     return action === undefined && !args.switches.has('help') ? 2 : 0;
   }
   if (action !== 'migrate') throw new UsageError(`unknown db action "${action}" (expected: migrate)`);
-  const file = databasePathFromUrl();
-  const applied = prepareDatabaseFile(file);
+  const location = databaseLocation();
+  const file = describeLocation(location);
+  const applied = await prepareDatabase(location);
   if (!args.switches.has('quiet') || applied.length > 0) {
     console.error(applied.length ? `database ${file}: applied ${applied.join(', ')}` : `database ${file}: up to date`);
   }

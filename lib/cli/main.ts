@@ -5,7 +5,7 @@ type Command = (argv: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
   models: { summary: 'list model folders found under models/ and $DLM_MODELS_DIR', load: async () => (await import('./models-command.ts')).modelsCommand },
-  db: { summary: 'create and migrate the SQLite database', load: async () => (await import('./db-command.ts')).dbCommand },
+  db: { summary: 'create and migrate the database (SQLite or PostgreSQL)', load: async () => (await import('./db-command.ts')).dbCommand },
   generate: { summary: 'decode one prompt with one model', load: async () => (await import('./generate-command.ts')).generateCommand },
   compare: { summary: 'the same prompt through the bundled AR and diffusion models, side by side', load: async () => (await import('./compare-command.ts')).compareCommand },
   eval: { summary: 'pass rate and latency of one model on task records', load: async () => (await import('./eval-command.ts')).evalCommand },

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { FAMILIES } from '../tasks/registry.ts';
 import { main } from './main.ts';
 import type { TaskRecord } from '../tasks/types.ts';
 
@@ -54,7 +55,7 @@ test('generate to a file, then check it: canonical answers pass, corrupted ones 
   assert.equal(gen.code, 0, gen.stderr);
   assert.equal(gen.stdout, '');
   const records = lines(readFileSync(generated, 'utf8')).map((line) => JSON.parse(line) as TaskRecord);
-  assert.equal(records.length, 5 * 2 * 2);
+  assert.equal(records.length, FAMILIES.length * 2 * 2);
   assert.ok(records.every((r) => r.split === 'eval' && r.task_id.startsWith('eval/')));
 
   const withCompletions = join(scratch, 'completions.jsonl');
@@ -77,7 +78,7 @@ test('mixed lengths: --max-length draws lengths within each family range, same r
   assert.equal(code, 0);
   assert.match(stderr, /skipping code/);
   const records = lines(stdout).map((line) => JSON.parse(line) as TaskRecord);
-  assert.equal(records.length, 4 * 40);
+  assert.equal(records.length, (FAMILIES.length - 1) * 40); // code starts at 8
   assert.ok(records.every((r) => r.length >= 1 && r.length <= 6));
   const one = records.find((r) => r.task === 'add' && r.index === 7)!;
   const same = await dlm('tasks', 'generate', '--task', 'add', '--n', '8', '--length', String(one.length));
@@ -88,7 +89,7 @@ test('list shows every family with its range', async () => {
   const { code, stdout } = await dlm('tasks', 'list', '--json');
   assert.equal(code, 0);
   const rows = JSON.parse(stdout) as Array<{ name: string; minLength: number; maxLength: number }>;
-  assert.deepEqual(rows.map((r) => `${r.name} ${r.minLength}..${r.maxLength}`), ['copy 1..256', 'reverse 1..256', 'sort 1..256', 'add 1..255', 'code 8..256']);
+  assert.deepEqual(rows.map((r) => `${r.name} ${r.minLength}..${r.maxLength}`), ['copy 1..256', 'reverse 1..256', 'sort 1..256', 'add 1..255', 'code 8..256', 'expand 1..768']);
 });
 
 test('bad input is a usage error with a one-line message', async () => {

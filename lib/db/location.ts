@@ -1,4 +1,4 @@
-// Turns DATABASE_URL into a file path, with errors a person can act on.
+// Turns DATABASE_URL into a SQLite file path or a PostgreSQL connection URL, with errors a person can act on.
 import { resolveFromRoot } from '../paths.ts';
 import { UserError } from '../user-error.ts';
 
@@ -6,11 +6,34 @@ export const DEFAULT_DATABASE_URL = 'file:./data/playground.db';
 
 export class DatabaseConfigError extends UserError {}
 
+export type DatabaseLocation = { provider: 'sqlite'; file: string } | { provider: 'postgresql'; url: string };
+
+const isPostgresUrl = (value: string) => /^postgres(ql)?:\/\//.test(value);
+
+/** Where DATABASE_URL (or `url`) points: a SQLite file (the default) or a PostgreSQL server. */
+export function databaseLocation(url: string | undefined = process.env.DATABASE_URL): DatabaseLocation {
+  const value = (url ?? DEFAULT_DATABASE_URL).trim();
+  if (!isPostgresUrl(value)) return { provider: 'sqlite', file: databasePathFromUrl(value) };
+  try {
+    new URL(value);
+  } catch {
+    throw new DatabaseConfigError(`DATABASE_URL is not a valid PostgreSQL URL (postgresql://user:password@host:port/database)`);
+  }
+  return { provider: 'postgresql', url: value };
+}
+
+/** How a location is named in messages: the file, or the server and database without the password. */
+export function describeLocation(location: DatabaseLocation): string {
+  if (location.provider === 'sqlite') return location.file;
+  const u = new URL(location.url);
+  return `postgresql://${u.username ? `${u.username}@` : ''}${u.host}${u.pathname}`;
+}
+
 export function databasePathFromUrl(url: string | undefined = process.env.DATABASE_URL): string {
   const value = (url ?? DEFAULT_DATABASE_URL).trim();
   if (!value.startsWith('file:')) {
     throw new DatabaseConfigError(
-      `DATABASE_URL must be a SQLite file URL such as "file:./data/playground.db", got "${value}"`,
+      `DATABASE_URL must be a SQLite file URL such as "file:./data/playground.db" or a PostgreSQL URL (postgresql://…), got "${value}"`,
     );
   }
   const file = value.slice('file:'.length).replace(/\?.*$/, '');

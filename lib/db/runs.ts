@@ -33,22 +33,26 @@ export interface RunInput {
   promptTokens?: number | null; // remote: prompt tokens from the provider's usage (or counted/estimated)
   tokensEstimated?: boolean; // remote: token counts estimated (no usage, no tokenizer)
   costUsd?: number | null; // remote: usage × price_per_million
+  worker?: string | null; // queued sweeps: the worker that ran it
+  workerEnv?: unknown; // queued sweeps: the worker's own environment, stored as JSON (null: the experiment's)
 }
 
-export interface Run extends Required<Omit<RunInput, 'settings' | 'timings'>> {
+export interface Run extends Required<Omit<RunInput, 'settings' | 'timings' | 'workerEnv'>> {
   id: string;
   settings: unknown;
   timings: unknown;
+  workerEnv: unknown;
   createdAt: Date;
 }
 
-type RunRow = Omit<Run, 'engine' | 'settings' | 'timings'> & { engine: string; settings: string; timings: string | null };
+type RunRow = Omit<Run, 'engine' | 'settings' | 'timings' | 'workerEnv'> & { engine: string; settings: string; timings: string | null; workerEnv: string | null };
 
 const fromRow = (row: RunRow): Run => ({
   ...row,
   engine: row.engine as EngineKind,
   settings: JSON.parse(row.settings) as unknown,
   timings: row.timings === null ? null : (JSON.parse(row.timings) as unknown),
+  workerEnv: row.workerEnv === null ? null : (JSON.parse(row.workerEnv) as unknown),
 });
 
 /** The row written for a run (also used inside the transaction that stores a whole experiment). */
@@ -73,6 +77,8 @@ export function runData(input: RunInput) {
     promptTokens: input.promptTokens ?? null,
     tokensEstimated: input.tokensEstimated ?? false,
     costUsd: input.costUsd ?? null,
+    worker: input.worker ?? null,
+    workerEnv: input.workerEnv === undefined || input.workerEnv === null ? null : JSON.stringify(input.workerEnv),
   };
 }
 

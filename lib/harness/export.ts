@@ -39,6 +39,8 @@ export const runRow = (r: Run) => ({
   promptTokens: r.promptTokens,
   tokensEstimated: r.tokensEstimated,
   costUsd: r.costUsd,
+  worker: r.worker, // queued sweeps: the worker that ran it, and the machine it ran on (null: the experiment's)
+  workerEnvironment: r.workerEnv,
   createdAt: r.createdAt.toISOString(),
 });
 

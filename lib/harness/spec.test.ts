@@ -58,3 +58,11 @@ test('every bad field gets one error naming it', () => {
   }
   assert.throws(() => parseSpecText('{"tasks": ['), (e: Error) => /^spec: is not valid JSON/.test(e.message));
 });
+
+test('each task runs as far as its family goes; a length or task with no cell is refused', () => {
+  const spec = parseSpec({ tasks: ['copy', 'expand'], lengths: [64, 512], itemsPerLength: 2 });
+  const pairs = new Set(expandCells(spec).map((c) => `${c.task}@${c.length}`));
+  assert.deepEqual([...pairs].sort(), ['copy@64', 'expand@512', 'expand@64']);
+  assert.throws(() => parseSpec({ tasks: ['copy', 'sort'], lengths: [64, 512] }), (e: Error) => e instanceof SpecError && e.field === 'lengths[1]' && /outside every listed task's range \(copy: 1\.\.256, sort: 1\.\.256\)/.test(e.message));
+  assert.throws(() => parseSpec({ tasks: ['expand', 'copy'], lengths: [512] }), (e: Error) => e instanceof SpecError && e.field === 'tasks[1]');
+});

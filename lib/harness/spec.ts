@@ -4,7 +4,7 @@
 import type { EngineKind } from '../models/discover.ts';
 import { decodingValueProblem, STEPS_FORMS, type StepsSpec, stepsSpecOf } from '../engines/decoding-schema.ts';
 import { EXECUTION_PROVIDERS, type DecodingSettings, type ExecutionProvider } from '../engines/types.ts';
-import { TASK_NAMES } from '../tasks/registry.ts';
+import { findFamily, TASK_NAMES } from '../tasks/registry.ts';
 import type { TaskName } from '../tasks/types.ts';
 import { FieldError } from './field-error.ts';
 import { BUNDLED_AR_MODEL_ID, BUNDLED_BLOCK_DIFFUSION_MODEL_ID, BUNDLED_DIFFUSION_MODEL_ID } from './bundled-models.ts';
@@ -169,6 +169,18 @@ export function parseSpec(input: unknown): ExperimentSpec {
     });
   }
 
+  // A length beyond a family's range (copy ends at 256, expand at 768) has no items of that task: its cells are
+  // skipped, so one spec can take each task as far as it goes; a length or task with no cell at all is a mistake.
+  const itemLengthsGiven = (raw.itemLengths ?? ITEM_LENGTHS[0]) as ItemLengths;
+  lengths.forEach((length, i) => {
+    if (!tasks.some((task) => taskHasLength(task, length, itemLengthsGiven))) {
+      throw new SpecError(`lengths[${i}]`, `${length} is outside every listed task's range (${tasks.map((t) => `${t}: ${findFamily(t)!.minLength}..${findFamily(t)!.maxLength}`).join(', ')})`);
+    }
+  });
+  tasks.forEach((task, i) => {
+    if (!lengths.some((length) => taskHasLength(task, length, itemLengthsGiven))) throw new SpecError(`tasks[${i}]`, `${task} has no items at any of the lengths (${findFamily(task)!.minLength}..${findFamily(task)!.maxLength})`);
+  });
+
   // Block diffusion runs when the spec names its model or its grid (the bundled block model by default).
   const blockSeries = models.block_diffusion !== undefined || raw.blockDiffusion !== undefined;
   if (blockSeries) models.block_diffusion ??= BUNDLED_BLOCK_DIFFUSION_MODEL_ID;
@@ -211,6 +223,12 @@ export function parseSpecText(text: string): ExperimentSpec {
   return parseSpec(value);
 }
 
+/** Whether a task has items at this output length (mixed item lengths only need the family's shortest). */
+export function taskHasLength(task: TaskName, length: number, itemLengths: ItemLengths): boolean {
+  const family = findFamily(task)!;
+  return length >= family.minLength && (itemLengths === 'mixed' || length <= family.maxLength);
+}
+
 /** One stored run of a sweep: its unique key within the experiment and what it decodes. */
 export interface Cell {
   key: string;
@@ -232,6 +250,7 @@ export function expandCells(spec: ExperimentSpec): Cell[] {
   for (const length of spec.lengths) {
     const latencyOnly = spec.latencyOnlyLengths.includes(length);
     for (const task of spec.tasks) {
+      if (!taskHasLength(task, length, spec.itemLengths)) continue;
       for (let item = 0; item < spec.itemsPerLength; item++) {
         for (let sample = 0; sample < spec.samplesPerItem; sample++) {
           for (const engine of ['autoregressive', 'diffusion', 'block_diffusion'] as const) {

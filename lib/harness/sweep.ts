@@ -12,7 +12,7 @@ import { UserError } from '../user-error.ts';
 import { type EvalRecord, mixedSuiteRecords, suiteRecords } from './eval-records.ts';
 import { completionFor, promptFor } from './prompt-form.ts';
 import { ExperimentStopped, finishAfter, recordExperiment, storeFailure, storeResult } from './record.ts';
-import { type Cell, type EngineKind, expandCells, type ExperimentSpec, parseSpec, SpecError } from './spec.ts';
+import { type Cell, type EngineKind, expandCells, type ExperimentSpec, parseSpec, SpecError, taskHasLength } from './spec.ts';
 import { median } from './stats.ts';
 import { resolveSteps } from './steps.ts';
 
@@ -76,7 +76,7 @@ async function prepare(spec: ExperimentSpec): Promise<Prepared> {
     models[kind] = model;
   }
   const records = new Map<string, EvalRecord[]>();
-  for (const task of spec.tasks) for (const length of spec.lengths) records.set(`${task}|${length}`, spec.itemLengths === 'mixed' ? mixedSuiteRecords(task, length, spec.itemsPerLength, spec.seed) : suiteRecords(task, [length], spec.itemsPerLength, spec.seed));
+  for (const task of spec.tasks) for (const length of spec.lengths.filter((l) => taskHasLength(task, l, spec.itemLengths))) records.set(`${task}|${length}`, spec.itemLengths === 'mixed' ? mixedSuiteRecords(task, length, spec.itemsPerLength, spec.seed) : suiteRecords(task, [length], spec.itemsPerLength, spec.seed));
   const engines = Object.fromEntries(Object.entries(models).map(([kind, model]) => [kind, createAnyEngine(model)]));
   const prepared: Prepared = { models, engines, records };
   // Every cell's settings are checked before anything runs, so a bad grid fails at once, not an hour in.

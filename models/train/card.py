@@ -8,6 +8,7 @@ every folder given; no number is typed by hand. Each card also shows its partner
 """
 import argparse
 import json
+import math
 import os
 
 from train import file_sha256
@@ -25,6 +26,16 @@ def read(folder, name):
         return None
     with open(path) as f:
         return json.load(f)
+
+
+def wilson_text(passed: int, n: int, z: float = 1.959963984540054) -> str:
+    """The Wilson 95% interval of a pass rate, as the app's statistics compute it (lib/harness/stats.ts)."""
+    if n == 0:
+        return "n/a"
+    p = passed / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return f"{100 * max(0.0, centre - half):.0f}–{100 * min(1.0, centre + half):.0f}%"
 
 
 def eval_table(ev) -> str:
@@ -47,7 +58,8 @@ def eval_table(ev) -> str:
         for L in lengths:
             c = cells.get((t, L))
             label = "" if c is None or c["length"] == L else f"(L={c['length']}) "
-            row.append("-" if c is None else f"{label}{100 * c['pass_rate']:.0f}% ({c['passed']}/{c['n']})")
+            row.append("-" if c is None else f"{label}{100 * c['pass_rate']:.0f}% ({c['passed']}/{c['n']}; "
+                                             f"{wilson_text(c['passed'], c['n'])})")
         rows.append(f"| {t} | " + " | ".join(row) + " |")
     return "\n".join(rows) + "\n"
 
@@ -364,7 +376,7 @@ on {tc.get('monitor_n', '?')} items per cell).
 
 ## Evaluation
 
-Pass rates on held-out items at temperature 0, every task at answer lengths 8 to 256, failures included.
+Pass rates (with Wilson 95% intervals) on held-out items at temperature 0, every task at answer lengths 8 to 256, failures included.
 
 ### Through the ONNX engines
 

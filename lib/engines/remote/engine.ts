@@ -4,15 +4,15 @@
 // request is sent (a wait for a max_concurrency slot is not counted); tokens come from the provider's usage,
 // else the folder's tokenizer, else an estimate that is labelled so.
 import type { Engine, GenerateOptions, GenerationRequest, GenerationResult, StopReason } from '../types.ts';
-import { type ChunkContent, MalformedChunkError, readChunk, type Usage } from './chunks.ts';
+import type { ChunkContent, Usage } from './chunks.ts';
 import { type ClientOptions, postCompletion, RemoteCancelled } from './client.ts';
-import { redact, RemoteAuthError, RemoteRequestError, RemoteSettingsError } from './errors.ts';
+import { RemoteAuthError, RemoteSettingsError } from './errors.ts';
+import { readAnswer } from './read-answer.ts';
 import { buildRequestBody, endpointUrl, resolveRemoteSettings } from './request.ts';
 import { remoteLabel, type RemoteModel } from './remote-model.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.ts';
 import { acquireSlot } from './slots.ts';
 import { costUsd, countTokens } from './token-count.ts';
-import { sseData } from './sse.ts';
 
 export interface RemoteEngineOptions {
   retry?: RetryPolicy;
@@ -69,35 +69,7 @@ export function createRemoteEngine(model: RemoteModel, engineOptions: RemoteEngi
         // A retried request's waits are not the model's latency: the clock starts with the request that answered.
         started = opened.sentAt;
         attempts = opened.attempts;
-        const streamed = (opened.response.headers.get('content-type') ?? '').includes('text/event-stream');
-        let events = 0;
-        try {
-          if (!streamed) {
-            onContent(readChunk(await opened.response.text(), remote.chat, true));
-          } else {
-            let done = false;
-            for await (const data of sseData(opened.response.body!)) {
-              if (data.trim() === '[DONE]') {
-                done = true;
-                break;
-              }
-              events++;
-              onContent(readChunk(data, remote.chat));
-            }
-            if (!done && finishReason === null) {
-              throw new RemoteRequestError(`the stream from ${remote.host} ended after ${events} chunks without finishing (no finish_reason, no [DONE])`, 'stream-broken');
-            }
-          }
-        } catch (error) {
-          if (options.signal?.aborted) throw new RemoteCancelled('cancelled');
-          if (opened.timedOut()) throw new RemoteRequestError(`${remote.host} did not finish within ${remote.timeoutS} s (timeout_s of ${info.id}); ${pieces.length} chunks had arrived`, 'timeout');
-          if (error instanceof MalformedChunkError) throw new RemoteRequestError(`${remote.host} sent a malformed chunk (#${events}): ${redact(error.message, key ?? undefined)}`, 'malformed');
-          if (error instanceof RemoteRequestError) throw error;
-          const reason = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
-          throw new RemoteRequestError(`the stream from ${remote.host} broke after ${events} chunks: ${redact(String(reason), key ?? undefined)}`, 'stream-broken');
-        } finally {
-          opened.finish();
-        }
+        await readAnswer(opened, remote, { modelId: info.id, key, signal: options.signal }, onContent);
       } catch (error) {
         if (!(error instanceof RemoteCancelled)) throw error;
         cancelled = true;

@@ -6,6 +6,7 @@ import type { RemoteModelConfig } from '../../models/remote-config.ts';
 import { type ChunkContent, MalformedChunkError, readChunk } from './chunks.ts';
 import { type OpenResponse, RemoteCancelled } from './client.ts';
 import { redact, RemoteRequestError } from './errors.ts';
+import { sseData } from './sse.ts';
 
 export async function readAnswer(
   opened: OpenResponse,
@@ -22,7 +23,7 @@ export async function readAnswer(
   };
   try {
     if (!streamed) return take(readChunk(await opened.response.text(), remote.chat, true));
-    for await (const data of sseDataOf(opened)) {
+    for await (const data of sseData(opened.response.body!)) {
       if (data.trim() === '[DONE]') return;
       chunks++;
       take(readChunk(data, remote.chat));
@@ -31,7 +32,7 @@ export async function readAnswer(
   } catch (error) {
     if (context.signal?.aborted) throw new RemoteCancelled('cancelled');
     if (opened.timedOut()) throw new RemoteRequestError(`${remote.host} did not finish within ${remote.timeoutS} s (timeout_s of ${context.modelId}); ${chunks} chunks had arrived`, 'timeout');
-    if (error instanceof MalformedChunkError) throw new RemoteRequestError(`${remote.host} sent a malformed chunk (#${chunks + 1}): ${redact(error.message, context.key ?? undefined)}`, 'malformed');
+    if (error instanceof MalformedChunkError) throw new RemoteRequestError(`${remote.host} sent a malformed chunk (#${chunks}): ${redact(error.message, context.key ?? undefined)}`, 'malformed');
     if (error instanceof RemoteRequestError) throw error;
     const reason = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
     throw new RemoteRequestError(`the stream from ${remote.host} broke after ${chunks} chunks: ${redact(String(reason), context.key ?? undefined)}`, 'stream-broken');
@@ -39,7 +40,3 @@ export async function readAnswer(
     opened.finish();
   }
 }
-
-const sseDataOf = (opened: OpenResponse) => sseData(opened.response.body!);
-
-import { sseData } from './sse.ts';

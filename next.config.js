@@ -4,6 +4,10 @@ const nextConfig = {
   serverExternalPackages: [
     '@prisma/client',
     '@prisma/adapter-better-sqlite3',
+    '@prisma/adapter-pg',
+    '.prisma/client-postgresql',
+    'pg',
+    'pg-boss',
     'better-sqlite3',
     'onnxruntime-node',
     '@huggingface/transformers',

@@ -13,3 +13,13 @@ export class FieldError extends UserError {
     super(`${field}: ${problem}`);
   }
 }
+
+/** Something named by the user does not exist (an experiment id, a share slug): the app answers 404. */
+export class NotFoundError extends UserError {}
+
+/** The one message for an experiment id or slug that is not stored. */
+export class ExperimentNotFoundError extends NotFoundError {
+  constructor(idOrSlug: string, hint = ' (see "dlm list")') {
+    super(`no experiment "${idOrSlug.slice(0, 64)}"${hint}`);
+  }
+}

@@ -3,7 +3,7 @@ import { FieldError } from '@/lib/harness/field-error.ts';
 import { QueueFullError } from '@/lib/harness/decode-queue.ts';
 import { SweepBusyError } from '@/lib/harness/sweep-jobs.ts';
 import { SweepRunningError } from '@/lib/harness/sweep.ts';
-import { UserError } from '@/lib/user-error.ts';
+import { ExperimentNotFoundError, NotFoundError, UserError } from '@/lib/user-error.ts';
 
 export const json = (body: unknown, init: ResponseInit = {}) => Response.json(body, init);
 
@@ -14,7 +14,8 @@ export function errorResponse(error: unknown): Response {
   if (error instanceof QueueFullError) return json({ error: message }, { status: 429, headers: { 'Retry-After': String(error.retryAfterSeconds) } });
   if (error instanceof SweepBusyError) return json({ error: message, running: error.runningId }, { status: 409 });
   if (error instanceof SweepRunningError) return json({ error: message, running: error.experimentId }, { status: 409 });
-  if (error instanceof UserError) return json({ error: message }, { status: /^no experiment/.test(message) ? 404 : 400 });
+  if (error instanceof NotFoundError) return json({ error: message }, { status: 404 });
+  if (error instanceof UserError) return json({ error: message }, { status: 400 });
   console.error(error);
   return json({ error: `internal error: ${message}` }, { status: 500 });
 }
@@ -32,6 +33,6 @@ export async function readJson(request: Request): Promise<unknown> {
 
 /** Experiment ids are UUIDs; a share slug (22 characters) is never accepted where an id is expected. */
 export function experimentIdOf(id: string): string {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) throw new UserError(`no experiment "${id.slice(0, 64)}"`);
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) throw new ExperimentNotFoundError(id, '');
   return id;
 }

@@ -8,47 +8,13 @@ import { authorizedFetch } from '../token-dialog.tsx';
 import { REMASKING_POLICIES } from '@/lib/engines/settings.ts';
 import { CACHE_MODES } from '@/lib/engines/types.ts';
 import type { ModelChoice, ModelChoices } from '@/lib/harness/model-choices.ts';
+import type { PlaygroundEvent } from '@/lib/harness/playground.ts';
+import { blockSpeedup, canvasCells, counters, emptySides, foldEvent, type Side, type Sides, speedupVerdict, splitFrames } from '@/lib/harness/playground-state.ts';
 
-type Engine = 'autoregressive' | 'diffusion' | 'block_diffusion';
-interface Committed {
-  position: number;
-  text: string;
-  confidence: number;
-}
-type Event =
-  | { type: 'meta'; prompt: string; task: string | null; expected: string | null; hint?: string | null; hardware: string; threads: number | null; models: Record<'autoregressive' | 'diffusion', string> & { block_diffusion?: string }; remote?: Partial<Record<'autoregressive' | 'diffusion', string>> }
-  | { type: 'start'; engine: Engine; promptTokens: number; length: number }
-  | { type: 'token'; engine: 'autoregressive' | 'diffusion'; index: number; text: string; elapsedMs: number } // a remote diffusion model streams text
-  | { type: 'step'; engine: 'diffusion' | 'block_diffusion'; step: number; committed: Committed[]; elapsedMs: number }
-  | { type: 'block'; engine: 'block_diffusion'; block: number; start: number; length: number; elapsedMs: number }
-  | { type: 'done'; engine: Engine; text: string; stopReason: string; passed: boolean | null; timings: { ttftMs: number; totalMs: number; forwardPasses: number; tokensPerSecond: number; generatedTokens: number } }
-  | { type: 'summary'; speedup: number | null; experimentId: string | null }
-  | { type: 'error'; engine: Engine | null; message: string };
-
-interface Side {
-  length: number;
-  started: boolean;
-  tokens: string[]; // AR
-  steps: { committed: Committed[]; elapsedMs: number; canvas: number }[]; // diffusion; canvas = positions shown (block diffusion grows)
-  grown: number; // block diffusion: positions of the blocks opened so far
-  blockSize: number | null; // block diffusion: from its first block
-  firstMs: number | null;
-  lastMs: number;
-  done: Extract<Event, { type: 'done' }> | null;
-  error: string | null;
-}
-
-const emptySide = (): Side => ({ length: 0, started: false, tokens: [], steps: [], grown: 0, blockSize: null, firstMs: null, lastMs: 0, done: null, error: null });
-const emptySides = (): Record<Engine, Side> => ({ autoregressive: emptySide(), diffusion: emptySide(), block_diffusion: emptySide() });
+type Event = PlaygroundEvent; // the server's event stream (lib/harness/playground.ts), declared there once
 // Choice lists come from lib (declared once); task names arrive as props from the server page.
 const REMASKING = REMASKING_POLICIES;
 const CACHES = CACHE_MODES;
-
-/** Confidence 0..1 → a colour from pale to strong (with the number in the tooltip, so colour is not the only cue). */
-function confidenceColour(c: number): string {
-  const clamped = Math.max(0, Math.min(1, c));
-  return `hsl(${Math.round(30 + clamped * 170)} 70% ${Math.round(88 - clamped * 38)}%)`;
-}
 
 function FieldMessage({ field, errors }: { field: string; errors: Record<string, string> }) {
   return errors[field] ? (
@@ -77,7 +43,7 @@ export function Playground({ tasks, blockModel = null, modelChoices = null }: { 
   const [running, setRunning] = useState(false);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [meta, setMeta] = useState<Extract<Event, { type: 'meta' }> | null>(null);
-  const [sides, setSides] = useState<Record<Engine, Side>>(emptySides);
+  const [sides, setSides] = useState<Sides>(emptySides);
   const [summary, setSummary] = useState<Extract<Event, { type: 'summary' }> | null>(null);
   const [replay, setReplay] = useState<number | null>(null);
   const [blockReplay, setBlockReplay] = useState<number | null>(null);
@@ -111,27 +77,8 @@ export function Playground({ tasks, blockModel = null, modelChoices = null }: { 
   const apply = useCallback((event: Event) => {
     if (event.type === 'meta') setMeta(event);
     else if (event.type === 'summary') setSummary(event);
-    else if (event.type === 'error') {
-      if (event.engine) setSides((s) => ({ ...s, [event.engine!]: { ...s[event.engine!], error: event.message } }));
-      else setErrors((e) => ({ ...e, run: event.message }));
-    } else
-      setSides((s) => {
-        const side = { ...s[event.engine] };
-        if (event.type === 'start') Object.assign(side, { started: true, length: event.length });
-        else if (event.type === 'token') {
-          if (event.text !== '<eos>') side.tokens = [...side.tokens, event.text]; // the end shows as the verdict, not as text
-          side.firstMs ??= event.elapsedMs;
-          side.lastMs = event.elapsedMs;
-        } else if (event.type === 'block') {
-          side.grown = event.start + event.length;
-          side.blockSize ??= event.length;
-        } else if (event.type === 'step') {
-          side.steps = [...side.steps, { committed: event.committed, elapsedMs: event.elapsedMs, canvas: side.grown || side.length }];
-          side.firstMs ??= event.elapsedMs;
-          side.lastMs = event.elapsedMs;
-        } else if (event.type === 'done') side.done = event;
-        return { ...s, [event.engine]: side };
-      });
+    else if (event.type === 'error' && !event.engine) setErrors((e) => ({ ...e, run: event.message }));
+    else setSides((s) => foldEvent(s, event));
   }, []);
 
   const num = (value: string) => (value.trim() === '' ? undefined : Number(value));
@@ -170,10 +117,9 @@ export function Playground({ tasks, blockModel = null, modelChoices = null }: { 
       for (;;) {
         const { value, done } = await reader.read();
         if (done) break;
-        buffer += value;
-        const frames = buffer.split('\n\n');
-        buffer = frames.pop()!;
-        for (const frame of frames) if (frame.startsWith('data: ')) apply(JSON.parse(frame.slice(6)) as Event);
+        const { events, rest } = splitFrames(buffer + value);
+        buffer = rest;
+        for (const event of events) apply(event);
       }
     } catch (error) {
       if ((error as Error).name !== 'AbortError') setErrors({ run: (error as Error).message });
@@ -184,6 +130,7 @@ export function Playground({ tasks, blockModel = null, modelChoices = null }: { 
   }
 
   const stop = () => abort.current?.abort();
+  const blockRatio = blockSpeedup(sides);
   const fieldProps = (name: string) => ({ 'aria-invalid': errors[name] ? true : undefined, 'aria-describedby': errors[name] ? `error-${name}` : undefined });
 
   return (
@@ -366,12 +313,12 @@ export function Playground({ tasks, blockModel = null, modelChoices = null }: { 
           {summary.speedup !== null && (
             <p>
               Speedup (AR total ÷ diffusion total, CPU): <strong data-testid="speedup">{summary.speedup.toFixed(2)}×</strong> —{' '}
-              {summary.speedup >= 1 ? `diffusion ${summary.speedup.toFixed(2)}× faster` : `diffusion ${(1 / summary.speedup).toFixed(2)}× slower`}
+              {speedupVerdict(summary.speedup)}
             </p>
           )}
-          {sides.autoregressive.done && sides.block_diffusion.done && (
+          {blockRatio !== null && (
             <p>
-              Block diffusion (AR total ÷ block total, CPU): <strong data-testid="block-speedup">{(sides.autoregressive.done.timings.totalMs / sides.block_diffusion.done.timings.totalMs).toFixed(2)}×</strong>
+              Block diffusion (AR total ÷ block total, CPU): <strong data-testid="block-speedup">{blockRatio.toFixed(2)}×</strong>
             </p>
           )}
           {summary.experimentId && (
@@ -416,27 +363,24 @@ function ModelPicker({ side, choices, value, onChange, errors }: { side: 'autore
 }
 
 function Counters({ side, remote = false }: { side: Side; remote?: boolean }) {
-  const t = side.done?.timings;
-  const nfe = remote ? '—' : (t?.forwardPasses ?? (side.tokens.length || side.steps.length)); // unknown behind an API
-  const tokens = t?.generatedTokens ?? side.tokens.length;
-  const elapsed = t?.totalMs ?? side.lastMs;
+  const text = counters(side, remote);
   return (
     <dl className="counters">
       <div>
         <dt>TTFT</dt>
-        <dd data-testid="ttft">{(t?.ttftMs ?? side.firstMs)?.toFixed(1) ?? '—'} ms</dd>
+        <dd data-testid="ttft">{text.ttft} ms</dd>
       </div>
       <div>
         <dt>elapsed</dt>
-        <dd>{elapsed.toFixed(1)} ms</dd>
+        <dd>{text.elapsed} ms</dd>
       </div>
       <div>
         <dt>NFE</dt>
-        <dd data-testid="nfe">{nfe}</dd>
+        <dd data-testid="nfe">{text.nfe}</dd>
       </div>
       <div>
         <dt>tok/s</dt>
-        <dd>{t ? t.tokensPerSecond.toFixed(0) : elapsed > 0 ? ((tokens / elapsed) * 1000).toFixed(0) : '—'}</dd>
+        <dd>{text.tokensPerSecond}</dd>
       </div>
     </dl>
   );
@@ -475,12 +419,7 @@ function DiffusionPanel({ side, model, replay, setReplay, block = false }: { sid
     return () => cancelAnimationFrame(frame);
   }, [live, side.steps.length]);
   const shown = replay ?? Math.min(live, side.steps.length);
-  const canvas = useMemo(() => {
-    const size = block ? (shown > 0 ? side.steps[shown - 1]!.canvas : (side.steps[0]?.canvas ?? side.grown)) : side.length;
-    const cells: (Committed | null)[] = new Array(size).fill(null);
-    side.steps.slice(0, shown).forEach((s) => s.committed.forEach((c) => (cells[c.position] = c)));
-    return cells;
-  }, [side.steps, side.length, side.grown, shown, block]);
+  const canvas = useMemo(() => canvasCells(side, shown, block), [side, shown, block]);
   return (
     <section className="card panel" aria-label={block ? 'Block diffusion output' : 'Diffusion output'} data-testid={block ? 'block-panel' : 'diffusion-panel'}>
       <h2>
@@ -493,11 +432,11 @@ function DiffusionPanel({ side, model, replay, setReplay, block = false }: { sid
         {canvas.map((c, i) => (
           <span
             key={i}
-            className={`${c ? 'cell committed' : 'cell masked'}${block && side.blockSize && i > 0 && i % side.blockSize === 0 ? ' block-start' : ''}`}
-            style={c ? { background: confidenceColour(c.confidence) } : undefined}
-            title={c ? `position ${i}: ${JSON.stringify(c.text)}, confidence ${c.confidence.toFixed(3)}` : `position ${i}: masked`}
+            className={`${c.committed ? 'cell committed' : 'cell masked'}${c.blockStart ? ' block-start' : ''}`}
+            style={c.background ? { background: c.background } : undefined}
+            title={c.title}
           >
-            {c ? (c.text === '<eos>' ? '∎' : c.text === '\n' ? '⏎' : c.text) : '·'}
+            {c.glyph}
           </span>
         ))}
       </div>

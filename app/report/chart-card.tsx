@@ -1,6 +1,7 @@
 'use client';
 // A chart with its data on hand: download the data as CSV or JSON, copy the picture as SVG or PNG (to the
 // clipboard where the browser allows it, else as a download). The title says where it was measured.
+import { toCsv } from '@/lib/harness/csv.ts';
 import { type ReactNode, useRef, useState } from 'react';
 
 function download(name: string, type: string, body: BlobPart) {
@@ -10,16 +11,6 @@ function download(name: string, type: string, body: BlobPart) {
   a.download = name;
   a.click();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
-
-function toCsv(rows: Record<string, unknown>[]): string {
-  if (rows.length === 0) return '';
-  const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
-  const cell = (v: unknown) => {
-    const text = v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
-    return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-  };
-  return [columns.join(','), ...rows.map((r) => columns.map((c) => cell(r[c])).join(','))].join('\n') + '\n';
 }
 
 export function ChartCard({ id, title, note, data, children }: { id: string; title: string; note?: string; data: Record<string, unknown>[]; children: ReactNode }) {

@@ -7,111 +7,27 @@ import { type ReactElement, type ReactNode, useEffect, useMemo, useState } from 
 import { Area, CartesianGrid, ComposedChart, ErrorBar, Legend, Line, ReferenceLine, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Aggregate } from '@/lib/harness/aggregate.ts';
 import { formatCost } from '@/lib/harness/cost-format.ts';
+import {
+  environmentRows,
+  filterRuns,
+  detailedHardwareLabel,
+  lengthsOf,
+  pageOf,
+  passCell,
+  type ReportData,
+  type ReportRun,
+  reportCharts,
+  type Series,
+  shortEngine,
+  tasksOf,
+  tokensPerStep,
+} from '@/lib/harness/report-series.ts';
 import { ChartCard } from './chart-card.tsx';
 import { PairView, playgroundPair } from './pair-view.tsx';
 
-export interface ReportRun {
-  id: string;
-  engine: string;
-  modelId: string;
-  modelSha256: string;
-  taskId: string | null;
-  itemId: string | null;
-  setting: string | null;
-  sample: number;
-  requestedLength: number;
-  latencyOnly: boolean;
-  outputText: string;
-  generatedTokens: number;
-  ttftMs: number | null;
-  totalMs: number;
-  forwardPasses: number;
-  passed: boolean | null;
-  error: string | null;
-  prompt: string;
-  failure?: string | null; // a remote request that failed after its retries
-  costUsd?: number | null;
-}
-
-export interface ReportData {
-  experiment: {
-    id: string;
-    slug: string;
-    title: string;
-    kind: string;
-    status: string;
-    createdAt: string;
-    finishedAt: string | null;
-    config: unknown;
-    environment: { gitSha: string; gitDirty: boolean; node: string; onnxruntime: string; cpuModel: string; cpuCores: number; gpuModel: string | null; executionProvider: string; threads: number | null; os: string };
-  };
-  runs: ReportRun[];
-  aggregates: Aggregate[];
-  cost?: { totalUsd: number; runs: number; estimated: boolean } | null; // remote models with a price
-}
-
-export const AR_COLOUR = '#1c7ed6';
-export const DIFFUSION_COLOURS = ['#e8590c', '#2f9e44', '#ae3ec9', '#f08c00', '#c2255c', '#0c8599'];
-const BLOCK_COLOURS = ['#5f3dc4', '#087f5b', '#862e9c', '#364fc7']; // block diffusion: the third series, dotted
-const shortEngine = (e: string) => (e === 'autoregressive' ? 'AR' : e === 'block_diffusion' ? 'block' : 'diffusion');
-
-export interface Series {
-  key: string; // unique label used as the data key
-  engine: string;
-  setting: string;
-  colour: string;
-  dash?: string; // dashed for diffusion and for the overlay, so engines differ without colour
-  shape: 'circle' | 'square' | 'triangle' | 'diamond';
-}
-
-function seriesOf(aggregates: Aggregate[], suffix = '', dashed = false): Series[] {
-  const seen = new Map<string, Series>();
-  let d = 0;
-  let b = 0;
-  for (const a of aggregates) {
-    const key = `${shortEngine(a.engine)} ${a.setting}${suffix}`;
-    if (seen.has(key)) continue;
-    const ar = a.engine === 'autoregressive';
-    if (a.engine === 'block_diffusion') {
-      seen.set(key, { key, engine: a.engine, setting: a.setting, colour: BLOCK_COLOURS[b++ % BLOCK_COLOURS.length]!, dash: dashed ? '6 3' : '1 3', shape: 'diamond' });
-      continue;
-    }
-    seen.set(key, {
-      key,
-      engine: a.engine,
-      setting: a.setting,
-      colour: ar ? AR_COLOUR : DIFFUSION_COLOURS[d++ % DIFFUSION_COLOURS.length]!,
-      dash: dashed ? '6 3' : ar ? undefined : '4 2',
-      shape: ar ? 'circle' : (['square', 'triangle', 'diamond'] as const)[(d - 1) % 3]!,
-    });
-  }
-  return [...seen.values()];
-}
-
-/** Rows per length, one column per series (plus "<key> err" for whiskers / intervals). */
-function wide(aggregates: Aggregate[], series: Series[], suffix: string, value: (a: Aggregate) => number | null, error?: (a: Aggregate) => [number, number] | null) {
-  const rows = new Map<number, Record<string, unknown>>();
-  for (const a of aggregates) {
-    const s = series.find((x) => x.key === `${shortEngine(a.engine)} ${a.setting}${suffix}`);
-    const v = value(a);
-    if (!s || v === null || !Number.isFinite(v)) continue;
-    const row = rows.get(a.length) ?? { length: a.length };
-    row[s.key] = v;
-    if (error) row[`${s.key} err`] = error(a);
-    rows.set(a.length, row);
-  }
-  return [...rows.values()].sort((x, y) => (x.length as number) - (y.length as number));
-}
-
-const merge = (a: Record<string, unknown>[], b: Record<string, unknown>[]) => {
-  const rows = new Map<number, Record<string, unknown>>();
-  for (const r of [...a, ...b]) rows.set(r.length as number, { ...(rows.get(r.length as number) ?? {}), ...r });
-  return [...rows.values()].sort((x, y) => (x.length as number) - (y.length as number));
-};
-
-function hardwareLabel(env: ReportData['experiment']['environment']): string {
-  return env.executionProvider === 'cpu' ? `CPU: ${env.cpuModel}, ${env.threads ?? 'default'} threads` : `GPU ${env.gpuModel ?? ''} (${env.executionProvider})`;
-}
+// The report's shapes and series colours live in lib (framework-free, tested); re-exported for the pages that import them from here.
+export type { ReportData, ReportRun, Series } from '@/lib/harness/report-series.ts';
+export { AR_COLOUR, DIFFUSION_COLOURS } from '@/lib/harness/report-series.ts';
 
 // Axis titles get room of their own, outside the tick labels: a taller x axis with the title at its bottom,
 // a wider y axis with the title at its left edge, and ticks in at most 5 characters.
@@ -160,55 +76,18 @@ export function Lines({ series, errorKey }: { series: Series[]; errorKey?: boole
 
 export function ExperimentView({ report, readOnly, shareUrl }: { report: ReportData; readOnly: boolean; shareUrl: string }) {
   const { experiment, aggregates, runs } = report;
-  const tasks = [...new Set(aggregates.map((a) => a.task))];
+  const tasks = tasksOf(aggregates);
   const [task, setTask] = useState(tasks[0] ?? '');
   const [overlay, setOverlay] = useState<ReportData | null>(null);
-  const hardware = hardwareLabel(experiment.environment);
+  const hardware = detailedHardwareLabel(experiment.environment);
   const pair = playgroundPair(report); // a saved playground pair: its side-by-side instead of charts against length
   const cpu = experiment.environment.executionProvider === 'cpu';
 
   const mine = aggregates.filter((a) => a.task === task);
-  const theirs = (overlay?.aggregates ?? []).filter((a) => a.task === task);
-  const series = seriesOf(mine);
-  const overlaySeries = seriesOf(theirs, ' (B)', true);
-  const all = [...series, ...overlaySeries];
-  const quality = (list: Aggregate[]) => list.filter((a) => !a.latencyOnly);
+  const { series, all, speedupSeries, latency, speedup, passRate, frontier } = reportCharts(aggregates, task, overlay?.aggregates);
+  const perStep = useMemo(() => tokensPerStep(runs, task), [runs, task]);
 
-  const latency = merge(
-    wide(mine, series, '', (a) => a.latencyMedianMs, (a) => [0, a.latencyP95Ms - a.latencyMedianMs]),
-    wide(theirs, overlaySeries, ' (B)', (a) => a.latencyMedianMs, (a) => [0, a.latencyP95Ms - a.latencyMedianMs]),
-  );
-  const speedupSeries = all.filter((s) => s.engine !== 'autoregressive');
-  const speedup = merge(
-    wide(mine, series, '', (a) => a.speedup?.median ?? null, (a) => (a.speedup ? [a.speedup.interval.low, a.speedup.interval.high] : null)),
-    wide(theirs, overlaySeries, ' (B)', (a) => a.speedup?.median ?? null, (a) => (a.speedup ? [a.speedup.interval.low, a.speedup.interval.high] : null)),
-  );
-  const passRate = merge(
-    wide(quality(mine), series, '', (a) => (a.passRate === null ? null : 100 * a.passRate), (a) => (a.passRateInterval && a.passRate !== null ? [100 * (a.passRate - a.passRateInterval.low), 100 * (a.passRateInterval.high - a.passRate)] : null)),
-    wide(quality(theirs), overlaySeries, ' (B)', (a) => (a.passRate === null ? null : 100 * a.passRate), (a) => (a.passRateInterval && a.passRate !== null ? [100 * (a.passRate - a.passRateInterval.low), 100 * (a.passRateInterval.high - a.passRate)] : null)),
-  );
-  const frontier = quality(mine)
-    .filter((a) => a.passRate !== null && !a.remote) // NFE is unknown behind an API
-    .map((a) => ({ series: `${shortEngine(a.engine)} ${a.setting}`, length: a.length, nfe: a.nfeMedian, latencyMs: a.latencyMedianMs, passRate: 100 * a.passRate! }));
-  const perStep = useMemo(() => {
-    const groups = new Map<string, number[]>();
-    for (const r of runs) {
-      if (r.engine === 'autoregressive' || r.taskId !== task || r.forwardPasses === 0) continue;
-      const key = `${shortEngine(r.engine)} ${r.setting ?? 'default'}|${r.requestedLength}`;
-      groups.set(key, [...(groups.get(key) ?? []), r.generatedTokens / r.forwardPasses]);
-    }
-    const rows = new Map<number, Record<string, unknown>>();
-    for (const [key, values] of groups) {
-      const [setting, length] = key.split('|');
-      const sorted = [...values].sort((a, b) => a - b);
-      const row = rows.get(Number(length)) ?? { length: Number(length) };
-      row[setting!] = sorted[Math.floor(sorted.length / 2)];
-      rows.set(Number(length), row);
-    }
-    return [...rows.values()].sort((a, b) => (a.length as number) - (b.length as number));
-  }, [runs, task]);
-
-  const lengths = [...new Set(aggregates.map((a) => a.length))];
+  const lengths = lengthsOf(aggregates);
   const note = `measured on ${hardware}`;
 
   return (
@@ -338,14 +217,8 @@ function RunsTable({ runs }: { runs: ReportRun[] }) {
   const [outcome, setOutcome] = useState('');
   const [search, setSearch] = useState('');
   const [page, setPage] = useState(0);
-  const shown = runs.filter(
-    (r) =>
-      (!engine || r.engine === engine) &&
-      (!outcome || (outcome === 'pass' ? r.passed === true : outcome === 'fail' ? r.passed === false : r.latencyOnly)) &&
-      (!search || `${r.itemId} ${r.setting} ${r.outputText}`.toLowerCase().includes(search.toLowerCase())),
-  );
-  const pages = Math.max(1, Math.ceil(shown.length / PAGE));
-  const at = Math.min(page, pages - 1);
+  const shown = filterRuns(runs, { engine, outcome, search });
+  const { at, pages } = pageOf(shown.length, PAGE, page);
   return (
     <section className="card" aria-label="Runs">
       <h2>Runs</h2>
@@ -398,7 +271,7 @@ function RunsTable({ runs }: { runs: ReportRun[] }) {
                 <td className="mono output" title={r.failure ?? r.error ?? undefined}>
                   {r.failure ? `failed: ${r.failure}` : r.outputText}
                 </td>
-                <td>{r.latencyOnly ? 'latency-only' : r.passed === null ? '—' : r.passed ? '✓' : '✗'}</td>
+                <td>{passCell(r)}</td>
                 <td className="num">{r.ttftMs?.toFixed(1) ?? '—'}</td>
                 <td className="num">{r.totalMs.toFixed(1)}</td>
                 <td className="num">{r.forwardPasses}</td>
@@ -471,19 +344,7 @@ function RemoteModels({ report }: { report: ReportData }) {
 }
 
 function EnvironmentPanel({ report, hardware }: { report: ReportData; hardware: string }) {
-  const env = report.experiment.environment;
-  const models = [...new Map(report.runs.map((r) => [r.modelId, r.modelSha256])).entries()];
-  const rows: [string, string][] = [
-    ['hardware', hardware],
-    ['CPU', `${env.cpuModel} (${env.cpuCores} logical cores)`],
-    ['GPU', env.gpuModel ?? 'none used'],
-    ['execution provider', env.executionProvider],
-    ['threads', String(env.threads ?? 'onnxruntime default')],
-    ['OS', env.os],
-    ['Node.js / onnxruntime-node', `${env.node} / ${env.onnxruntime}`],
-    ['git', `${env.gitSha}${env.gitDirty ? ' (uncommitted changes)' : ''}`],
-    ...models.map(([id, sha]) => [`model ${id}`, sha] as [string, string]),
-  ];
+  const rows = environmentRows(report, hardware);
   return (
     <section className="card" aria-label="Environment" data-testid="environment">
       <h2>Environment</h2>

@@ -3,6 +3,7 @@ import { headers } from 'next/headers';
 import { getExperimentBySlug } from '@/lib/db/experiments.ts';
 import { requestOrigin } from '@/lib/harness/public-url.ts';
 import { loadReport, shareUrl } from '@/lib/harness/report.ts';
+import { NotFoundError } from '@/lib/user-error.ts';
 import type { ReportData } from './experiment-view.tsx';
 
 const plain = <T,>(value: unknown) => JSON.parse(JSON.stringify(value)) as T;
@@ -19,8 +20,9 @@ export async function reportById(id: string): Promise<{ report: ReportData; shar
   try {
     const report = await loadReport(id);
     return { report: plain<ReportData>(report), shareUrl: shareUrl(report.experiment.slug, await origin()) };
-  } catch {
-    return null;
+  } catch (error) {
+    if (error instanceof NotFoundError) return null; // a database failure is an error page, not a 404
+    throw error;
   }
 }
 

@@ -4,17 +4,23 @@ import { readFile } from 'node:fs/promises';
 import { loadReport, shareUrl } from '../harness/report.ts';
 import { ExperimentStopped } from '../harness/record.ts';
 import { type SweepOutcome, type SweepProgress, resumeSweep, startSweep } from '../harness/sweep.ts';
+import { leaseSecondsOf } from './lease-flag.ts';
 import { parseArgs, type ParsedArgs, UsageError } from './args.ts';
 import { aggregateRow } from '../harness/export.ts';
 import { costLine, experimentHeader, summaryTable } from './experiment-report.ts';
 
 export const BENCH_HELP = `Usage: dlm bench (--spec FILE | --tasks T1,T2 --lengths 8,32 [flags]) [--json]
        dlm bench --resume ID
+       dlm bench --queue (--spec FILE | flags) [--lease-seconds S] [--json]    (DATABASE_URL=postgresql://…)
+       dlm bench --queue --resume ID
 
 Runs every cell of a sweep (item × engine × decoding setting × sample × length) over the bundled pair (or the
 spec's models), storing one run per cell as it finishes. Prints the experiment id, a summary table
 (medians, p95, IQR, Wilson 95% intervals, paired speedups with bootstrap 95% intervals) and the share URL.
 Ctrl-C stops between runs and marks the experiment interrupted; --resume ID runs only the missing cells.
+--queue stores the experiment (status queued), enqueues its cells for "dlm worker" processes on any machine
+that reaches the PostgreSQL database, prints its id ({"id": …} with --json) and returns; --queue --resume ID
+enqueues again the cells that have neither a run nor a waiting job.
 
 Spec (JSON; only "tasks" and "lengths" are required):
   {"title":"t","tasks":["copy"],"lengths":[8,16],"itemsPerLength":3,
@@ -77,10 +83,42 @@ export function progressBar() {
   };
 }
 
+/** The spec as given: the file's JSON, or the flags'. */
+async function rawSpec(args: ParsedArgs, specFile: string | undefined): Promise<unknown> {
+  if (!specFile) return specFromFlags(args);
+  let text: string;
+  try {
+    text = await readFile(specFile, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read ${specFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`${specFile} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/** `--queue`: store and enqueue (or enqueue a stored sweep's missing cells again), print the id, return. */
+async function queueCommand(args: ParsedArgs, specFile: string | undefined, resume: string | undefined, leaseSeconds: number): Promise<number> {
+  const json = args.switches.has('json');
+  const { enqueueSweep, requeueSweep } = await import('../harness/sweep-queue.ts'); // pg-boss loads only here
+  if (resume) {
+    const { experiment, enqueued, pending } = await requeueSweep(resume, leaseSeconds);
+    if (json) console.log(JSON.stringify({ id: experiment.id, status: experiment.status, enqueued, pending }));
+    else console.log(`experiment ${experiment.id}: enqueued ${enqueued} missing cell${enqueued === 1 ? '' : 's'} (${pending} still waiting or running); status ${experiment.status}`);
+    return 0;
+  }
+  const experiment = await enqueueSweep(await rawSpec(args, specFile), leaseSeconds);
+  if (json) console.log(JSON.stringify({ id: experiment.id }));
+  else console.log(`${experiment.id}\nqueued: start workers with "dlm worker" (DATABASE_URL of this database) on any machine with the models`);
+  return 0;
+}
+
 export async function benchCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, {
-    values: ['spec', 'resume', 'title', 'tasks', 'lengths', 'items', 'steps', 'threshold', 'factor', 'samples', 'seed', 'threads', 'ep', 'warmup', 'repeats'],
-    switches: ['json', 'help', 'latency-only'],
+    values: ['spec', 'resume', 'title', 'tasks', 'lengths', 'items', 'steps', 'threshold', 'factor', 'samples', 'seed', 'threads', 'ep', 'warmup', 'repeats', 'lease-seconds'],
+    switches: ['json', 'help', 'latency-only', 'queue'],
   });
   if (args.switches.has('help')) {
     console.log(BENCH_HELP);
@@ -89,9 +127,14 @@ export async function benchCommand(argv: string[]): Promise<number> {
   if (args.positionals.length > 0) throw new UsageError(`unexpected argument "${args.positionals[0]}"`);
   const specFile = args.values.get('spec');
   const resume = args.values.get('resume');
-  const flagged = [...args.values.keys()].filter((k) => k !== 'spec' && k !== 'resume');
+  const queued = args.switches.has('queue');
+  if (!queued && args.values.has('lease-seconds')) throw new UsageError('--lease-seconds applies to --queue only');
+  const leaseSeconds = leaseSecondsOf(args);
+  const flagged = [...args.values.keys()].filter((k) => k !== 'spec' && k !== 'resume' && k !== 'lease-seconds');
   if (resume && (specFile || flagged.length > 0)) throw new UsageError('--resume takes no spec or other flags: the stored spec is used');
   if (specFile && flagged.length > 0) throw new UsageError(`give either --spec FILE or flags, not both (got --${flagged[0]})`);
+
+  if (queued) return queueCommand(args, specFile, resume, leaseSeconds);
 
   const controller = new AbortController();
   const onInterrupt = () => {
@@ -105,23 +148,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
   let outcome: SweepOutcome;
   try {
     if (resume) outcome = await resumeSweep(resume, options);
-    else {
-      let raw: unknown = specFromFlags(args);
-      if (specFile) {
-        let text: string;
-        try {
-          text = await readFile(specFile, 'utf8');
-        } catch (error) {
-          throw new UsageError(`cannot read ${specFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-        }
-        try {
-          raw = JSON.parse(text);
-        } catch (error) {
-          throw new UsageError(`${specFile} is not valid JSON: ${(error as Error).message}`);
-        }
-      }
-      outcome = await startSweep(raw, options);
-    }
+    else outcome = await startSweep(await rawSpec(args, specFile), options);
   } catch (error) {
     if (error instanceof ExperimentStopped && experimentId) {
       console.error(`interrupted: experiment ${experimentId} keeps every finished run; continue with "dlm bench --resume ${experimentId}"`);

@@ -7,9 +7,9 @@ import { median } from '../harness/stats.ts';
 import { formatCost } from './experiment-report.ts';
 import { missingNewlineHint } from '../tasks/prompt-hint.ts';
 import { intFlag, parseArgs, UsageError } from './args.ts';
-import { DECODING_HELP, DECODING_VALUE_FLAGS, hardwareLabel, readDecodingSettings, readSessionSettings, readStepsSpec, resolveSteps, SESSION_VALUE_FLAGS } from './decoding-flags.ts';
+import { DECODING_HELP, DECODING_VALUE_FLAGS, hardwareLabel, readDecodingFlags, readSessionSettings, resolveSteps, SESSION_VALUE_FLAGS } from './decoding-flags.ts';
 
-export const COMPARE_HELP = `Usage: dlm compare --prompt TEXT [--length N] [options] [--json]
+export const COMPARE_HELP = `Usage: dlm compare --prompt TEXT [--max-tokens N] [options] [--json]
 
 Runs the prompt through two or more models, by default the bundled autoregressive and diffusion pair (same
 ORT session options, one warm-up each, medians over --repeats) and prints outputs, ttft, total ms, NFE,
@@ -18,7 +18,6 @@ labelled "remote, network included (host)", show their cost, get task prompts as
 are sent only the shared settings (max tokens, temperature, top-p, seed).
 A prompt in a task's format (copy, reverse, sort, add; e.g. "sort: 3141\n") is also scored: each output
 is marked correct or wrong against the expected answer, and the stored runs record it.
-  --length N          output length for both (AR max new tokens = diffusion canvas; default 64)
   --repeats N         timed repeats per engine (default 3)
   --models A,B[,C,D]  the models to compare (local or remote; default: the bundled pair)
   --ar-model ID, --diffusion-model ID   replace one side of the bundled pair
@@ -27,7 +26,7 @@ ${DECODING_HELP}`;
 
 export async function compareCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, {
-    values: ['prompt', 'length', 'repeats', 'models', 'ar-model', 'diffusion-model', ...DECODING_VALUE_FLAGS, ...SESSION_VALUE_FLAGS],
+    values: ['prompt', 'repeats', 'models', 'ar-model', 'diffusion-model', ...DECODING_VALUE_FLAGS, ...SESSION_VALUE_FLAGS],
     switches: ['json', 'no-store', 'help'],
   });
   if (args.switches.has('help')) {
@@ -39,11 +38,12 @@ export async function compareCommand(argv: string[]): Promise<number> {
   const prompt = rawPrompt.replace(/\\n/g, '\n');
   const hint = missingNewlineHint(prompt);
   if (hint) console.error(hint);
-  const length = intFlag(args, 'length', intFlag(args, 'max-tokens', DEFAULT_MAX_NEW_TOKENS, 1), 1);
+  const flags = readDecodingFlags(args);
+  const length = flags.settings.maxNewTokens ?? DEFAULT_MAX_NEW_TOKENS; // every model's output length: AR cap = diffusion canvas
   const repeats = intFlag(args, 'repeats', 3, 1, 1000);
   const session = readSessionSettings(args);
-  const settings = { ...readDecodingSettings(args), maxNewTokens: length };
-  const steps = resolveSteps(readStepsSpec(args), length);
+  const settings = { ...flags.settings, maxNewTokens: length };
+  const steps = resolveSteps(flags.steps, length);
   if (steps !== undefined) settings.steps = steps;
 
   const outcome = await compare({

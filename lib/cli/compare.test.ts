@@ -17,7 +17,7 @@ describe('dlm compare', () => {
     const db = path.join(scratch, 'compare.db');
     const result = spawnSync(
       process.execPath,
-      [path.join(projectRoot(), 'bin', 'dlm.mjs'), 'compare', '--prompt', 'sort: 93710284\\n', '--length', '8', '--repeats', '2', '--steps', 'L/2', '--threads', '1', '--json'],
+      [path.join(projectRoot(), 'bin', 'dlm.mjs'), 'compare', '--prompt', 'sort: 93710284\\n', '--max-tokens', '8', '--repeats', '2', '--steps', 'L/2', '--threads', '1', '--json'],
       { encoding: 'utf8', env: { ...process.env, DATABASE_URL: `file:${db}` } },
     );
     assert.equal(result.status, 0, result.stderr);

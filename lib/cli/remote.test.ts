@@ -97,7 +97,7 @@ describe('remote models through dlm', () => {
   });
 
   test('dlm compare --models: any models side by side, task prompts as instructions, the speedup', async () => {
-    const out = await dlmRun(['compare', '--models', 'remote-ar,remote-diffusion', '--prompt', 'reverse: k3x9\\n', '--length', '8', '--repeats', '2', '--json']);
+    const out = await dlmRun(['compare', '--models', 'remote-ar,remote-diffusion', '--prompt', 'reverse: k3x9\\n', '--max-tokens', '8', '--repeats', '2', '--json']);
     assert.equal(out.code, 0, out.stderr);
     const report = JSON.parse(out.stdout) as { speedup: number; task: string; runs: { model: string; engine: string; prompt: string; correct: boolean; measuredOn: string; tokensEstimated: boolean; forwardPasses: number | null; costUsdPerRun: number | null; medianTotalMs: number }[] };
     assert.equal(report.task, 'reverse');

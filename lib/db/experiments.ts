@@ -7,7 +7,8 @@ import { type RecoveredExperiment, recoverAbandonedExperiments } from './recover
 import { type RunInput, runData } from './runs.ts';
 
 export type ExperimentKind = 'compare' | 'eval' | 'bench' | 'sweep';
-export const EXPERIMENT_STATUSES = ['running', 'finished', 'failed', 'cancelled', 'interrupted'] as const;
+// queued: a sweep whose cells wait in the PostgreSQL queue for `dlm worker`s (no one process owns it).
+export const EXPERIMENT_STATUSES = ['running', 'queued', 'finished', 'failed', 'cancelled', 'interrupted'] as const;
 export type ExperimentStatus = (typeof EXPERIMENT_STATUSES)[number];
 
 export interface Experiment {
@@ -51,6 +52,7 @@ export async function createExperiment(input: {
   kind: ExperimentKind;
   config: unknown;
   environment: EnvironmentInfo;
+  queued?: boolean; // its cells go to the queue: status queued, owned by no process
 }): Promise<Experiment> {
   const { prisma } = await getDatabase();
   const row = await prisma.experiment.create({
@@ -59,8 +61,8 @@ export async function createExperiment(input: {
       slug: newShareSlug(),
       title: input.title,
       kind: input.kind,
-      status: 'running',
-      owner: formatOwner(currentProcess()),
+      status: input.queued ? 'queued' : 'running',
+      owner: input.queued ? null : formatOwner(currentProcess()),
       config: JSON.stringify(input.config),
       environment: JSON.stringify(input.environment),
     },
@@ -99,6 +101,19 @@ export async function createFinishedExperiment(
 export async function finishExperiment(id: string, status: Exclude<ExperimentStatus, 'running'>): Promise<Experiment> {
   const { prisma } = await getDatabase();
   return fromRow(await prisma.experiment.update({ where: { id }, data: { status, finishedAt: new Date() } }));
+}
+
+/** A queued sweep whose last cell was just stored becomes finished (once, whichever worker gets here first). */
+export async function finishQueuedExperiment(id: string): Promise<boolean> {
+  const { prisma } = await getDatabase();
+  const { count } = await prisma.experiment.updateMany({ where: { id, status: 'queued' }, data: { status: 'finished', finishedAt: new Date() } });
+  return count === 1;
+}
+
+/** Back to queued (its missing cells were enqueued again). */
+export async function requeueExperiment(id: string): Promise<void> {
+  const { prisma } = await getDatabase();
+  await prisma.experiment.updateMany({ where: { id, status: { not: 'running' } }, data: { status: 'queued', finishedAt: null, owner: null } });
 }
 
 export async function getExperimentBySlug(slug: string): Promise<Experiment | null> {

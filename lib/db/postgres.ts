@@ -31,6 +31,6 @@ export async function preparePostgres(url: string, migrationsDir = postgresMigra
  * API is the same; the SQLite client's type stands for both and lib/db's queries never tell them apart.
  */
 export function postgresPrisma(url: string): PrismaClient {
-  const adapter = new PrismaPg({ connectionString: url, max: 4 });
+  const adapter = new PrismaPg({ connectionString: url, max: 4, allowExitOnIdle: true }); // idle connections never keep a CLI process alive
   return new PostgresPrismaClient({ adapter }) as unknown as PrismaClient;
 }

@@ -99,3 +99,18 @@ export async function listCellKeys(experimentId: string): Promise<Set<string>> {
   const rows = await prisma.run.findMany({ where: { experimentId, cellKey: { not: null } }, select: { cellKey: true } });
   return new Set(rows.map((r) => r.cellKey!));
 }
+
+/** Whether the cell already has its run (a queue worker skips it). */
+export async function cellStored(experimentId: string, cellKey: string): Promise<boolean> {
+  const { prisma } = await getDatabase();
+  return (await prisma.run.count({ where: { experimentId, cellKey } })) > 0;
+}
+
+/** How many of an experiment's cells have their run. */
+export async function countStoredCells(experimentId: string): Promise<number> {
+  const { prisma } = await getDatabase();
+  return prisma.run.count({ where: { experimentId, cellKey: { not: null } } });
+}
+
+/** A store refused because the cell already has its run (another worker stored it first). */
+export const isDuplicateCell = (error: unknown) => (error as { code?: string } | null)?.code === 'P2002';

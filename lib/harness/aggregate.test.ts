@@ -2,41 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Run } from '../db/runs.ts';
 import { aggregateRuns } from './aggregate.ts';
+import { makeRun } from './test-runs.ts';
 
-let id = 0;
 function run(engine: 'autoregressive' | 'diffusion', setting: string, item: number, passed: boolean, settings: Record<string, unknown>): Run {
-  id++;
-  return {
-    id: String(id),
-    experimentId: 'e',
-    engine,
-    modelId: engine,
-    modelSha256: 'x',
-    taskId: 'copy',
-    itemId: `copy-${item}`,
-    prompt: 'p',
-    requestedLength: 64,
-    settings: { ...settings, seed: item, stopReason: 'eos' },
-    outputText: '',
-    generatedTokens: 64,
-    ttftMs: 1,
-    totalMs: engine === 'autoregressive' ? 100 : 20,
-    forwardPasses: 4,
-    passed,
-    error: null,
-    cellKey: `${setting}|${item}`,
-    setting,
-    sample: 0,
-    latencyOnly: false,
-    timings: null,
-    remote: false,
-    host: null,
-    failure: null,
-    promptTokens: null,
-    tokensEstimated: false,
-    costUsd: null,
-    createdAt: new Date(0),
-  };
+  return makeRun({ engine, itemId: `copy-${item}`, settings: { ...settings, seed: item, stopReason: 'eos' }, totalMs: engine === 'autoregressive' ? 100 : 20, passed, cellKey: `${setting}|${item}`, setting });
 }
 
 test('a cached setting reports its pass-rate change against the same settings with cache none, paired by item', () => {

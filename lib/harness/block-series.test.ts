@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Run } from '../db/runs.ts';
+import { makeRun } from './test-runs.ts';
 import { aggregateRuns } from './aggregate.ts';
 import { BUNDLED_BLOCK_DIFFUSION_MODEL_ID } from './bundled-models.ts';
 import { expandCells, parseSpec, SpecError } from './spec.ts';
@@ -41,40 +42,8 @@ describe('block diffusion in experiment specs', () => {
   });
 });
 
-let id = 0;
 function run(engine: string, item: number, totalMs: number): Run {
-  id++;
-  return {
-    id: String(id),
-    experimentId: 'e',
-    engine: engine as Run['engine'],
-    modelId: engine,
-    modelSha256: 'x',
-    taskId: 'copy',
-    itemId: `copy-${item}`,
-    prompt: 'p',
-    requestedLength: 64,
-    settings: { seed: 0, stopReason: 'eos' },
-    outputText: '',
-    generatedTokens: 64,
-    ttftMs: 1,
-    totalMs,
-    forwardPasses: 4,
-    passed: true,
-    error: null,
-    cellKey: `${engine}|${item}`,
-    setting: 'default',
-    sample: 0,
-    latencyOnly: false,
-    timings: null,
-    remote: false,
-    host: null,
-    failure: null,
-    promptTokens: null,
-    tokensEstimated: false,
-    costUsd: null,
-    createdAt: new Date(0),
-  };
+  return makeRun({ engine: engine as Run['engine'], itemId: `copy-${item}`, totalMs, cellKey: `${engine}|${item}` });
 }
 
 test('block-diffusion aggregates come after the pair and get the AR ÷ block speedup, paired by item', () => {

@@ -3,16 +3,7 @@ import type { Run } from '../db/runs.ts';
 import { remoteLabel } from '../engines/remote/label.ts';
 import type { Aggregate } from './aggregate.ts';
 
-function csvCell(value: unknown): string {
-  const text = value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-export function toCsv(rows: readonly Record<string, unknown>[]): string {
-  if (rows.length === 0) return '';
-  const columns = Object.keys(rows[0]!);
-  return [columns.join(','), ...rows.map((r) => columns.map((c) => csvCell(r[c])).join(','))].join('\n') + '\n';
-}
+export { toCsv } from './csv.ts';
 
 export const runRow = (r: Run) => ({
   id: r.id,

@@ -25,6 +25,8 @@ export interface RunExtras {
   latencyOnly?: boolean;
   timings?: unknown;
   requestedLength?: number; // the length the run is compared at, when it is not the engine's token cap
+  worker?: string | null; // queued sweeps: the worker that ran it
+  workerEnv?: unknown; // queued sweeps: the worker's own environment
 }
 
 /** A decoding result as a run, with everything needed to reproduce it. */

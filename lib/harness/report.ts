@@ -2,7 +2,7 @@
 // experiment page and its share page all read.
 import { type Experiment, getExperiment, recoverAbandoned } from '../db/experiments.ts';
 import { listRunsOfExperiment, type Run } from '../db/runs.ts';
-import { UserError } from '../user-error.ts';
+import { ExperimentNotFoundError } from '../user-error.ts';
 import { publicBase } from './public-url.ts';
 import { type Aggregate, aggregateRuns, experimentCost } from './aggregate.ts';
 
@@ -17,7 +17,7 @@ export async function loadReport(idOrSlug: string): Promise<ExperimentReport> {
   let experiment = await getExperiment(idOrSlug);
   // A `running` experiment whose process died after this one opened the database is shown as interrupted.
   if (experiment?.status === 'running' && (await recoverAbandoned()).length > 0) experiment = await getExperiment(idOrSlug);
-  if (!experiment) throw new UserError(`no experiment "${idOrSlug}" (see "dlm list")`);
+  if (!experiment) throw new ExperimentNotFoundError(idOrSlug);
   const runs = await listRunsOfExperiment(experiment.id);
   return { experiment, runs, aggregates: aggregateRuns(runs), cost: experimentCost(runs) };
 }

@@ -11,7 +11,7 @@ import { checkCompletions } from '../tasks/check.ts';
 import { UserError } from '../user-error.ts';
 import { type EvalRecord, mixedSuiteRecords, suiteRecords } from './eval-records.ts';
 import { completionFor, promptFor } from './prompt-form.ts';
-import { ExperimentStopped, finishAfter, recordExperiment, storeFailure, storeResult } from './record.ts';
+import { ExperimentStopped, finishAfter, recordExperiment, type RunExtras, storeFailure, storeResult } from './record.ts';
 import { type Cell, type EngineKind, expandCells, type ExperimentSpec, parseSpec, SpecError, taskHasLength } from './spec.ts';
 import { median } from './stats.ts';
 import { resolveSteps } from './steps.ts';
@@ -59,13 +59,14 @@ function cellSettings(cell: Cell, spec: ExperimentSpec, model: AnyModel, prompt:
   }
 }
 
-interface Prepared {
+export interface Prepared {
   models: Partial<Record<EngineKind, AnyModel>>; // block_diffusion only when the spec has that series; AR and diffusion may be remote
   engines: Partial<Record<EngineKind, Engine>>;
   records: Map<string, EvalRecord[]>; // `${task}|${length}` → items
 }
 
-async function prepare(spec: ExperimentSpec): Promise<Prepared> {
+/** Loads the spec's models and engines and checks every cell's settings. */
+export async function prepareSweep(spec: ExperimentSpec): Promise<Prepared> {
   const session = sessionOf(spec);
   const models: Prepared['models'] = {};
   for (const kind of specEngines(spec)) {
@@ -98,13 +99,88 @@ async function warmUp(engine: Engine, request: GenerationRequest): Promise<void>
 
 const recordOf = (p: Prepared, cell: Cell) => p.records.get(`${cell.task}|${cell.length}`)![cell.item]!;
 
+export interface CellContext {
+  signal?: AbortSignal; // passed to the decode: an abort stops it within one forward
+  stopStatus?: 'cancelled' | 'interrupted';
+  acquire?: SweepOptions['acquire'];
+  warmed: Set<string>; // engine|setting|length combinations already warmed up in this process
+  stamp?: Pick<RunExtras, 'worker' | 'workerEnv'>; // queued sweeps: who ran the cell, and on what
+}
+
+/** Runs one cell and stores its run (the cell runner shared by in-process sweeps and queue workers). */
+export async function runCell(experimentId: string, spec: ExperimentSpec, prepared: Prepared, cell: Cell, context: CellContext): Promise<void> {
+  const model = prepared.models[cell.engine]!;
+  const engine = prepared.engines[cell.engine]!;
+  const record = recordOf(prepared, cell);
+  const prompt = promptFor(model, record);
+  const settings = cellSettings(cell, spec, model, prompt);
+  const warmKey = `${cell.engine}|${cell.setting.label}|${cell.length}`;
+  const repeats: GenerationResult[] = [];
+  let failure: string | null = null;
+  const release = await context.acquire?.(model.info.id);
+  try {
+    if (!context.warmed.has(warmKey)) {
+      for (let i = 0; i < spec.warmup; i++) await warmUp(engine, { prompt, settings });
+      context.warmed.add(warmKey);
+    }
+    for (let r = 0; r < spec.repeats; r++) repeats.push(await engine.generate({ prompt, settings }, { signal: context.signal }));
+  } catch (error) {
+    // A remote request that failed after its retries is a failed run with its reason, never a failed sweep.
+    if (!(error instanceof RemoteRequestError)) throw error;
+    failure = error.message;
+  } finally {
+    release?.();
+  }
+  if (repeats.some((r) => r.stopReason === 'cancelled')) throw new ExperimentStopped(context.stopStatus ?? 'cancelled');
+  const stamp = context.stamp ?? {};
+  if (failure !== null) {
+    await storeFailure(experimentId, model, prompt, settings, failure, {
+      taskId: record.task,
+      itemId: record.task_id,
+      passed: cell.latencyOnly ? null : false, // no answer solves no task
+      cellKey: cell.key,
+      setting: cell.setting.label,
+      sample: cell.sample,
+      latencyOnly: cell.latencyOnly,
+      ...stamp,
+    });
+    return;
+  }
+  // The stored output is the first repeat's (all are identical at temperature 0; with sampling the seed fixes it).
+  const first = repeats[0]!;
+  const [check] = await checkCompletions([{ ...record, completion: completionFor(model, record, first.text) }]);
+  const timed: GenerationResult = {
+    ...first,
+    timings: {
+      ...first.timings,
+      totalMs: median(repeats.map((r) => r.timings.totalMs)),
+      ttftMs: median(repeats.map((r) => r.timings.ttftMs)),
+    },
+  };
+  await storeResult(experimentId, model, prompt, timed, {
+    taskId: record.task,
+    itemId: record.task_id,
+    passed: check!.passed,
+    error: check!.error ?? null,
+    cellKey: cell.key,
+    setting: cell.setting.label,
+    sample: cell.sample,
+    latencyOnly: cell.latencyOnly,
+    timings: {
+      repeats: repeats.map((r) => ({ totalMs: r.timings.totalMs, ttftMs: r.timings.ttftMs })),
+      medianForwardMs: median(repeats.flatMap((r) => r.timings.forwardMs)),
+    },
+    ...stamp,
+  });
+}
+
 async function runCells(experiment: Experiment, spec: ExperimentSpec, prepared: Prepared, options: SweepOptions): Promise<SweepOutcome> {
   const cells = expandCells(spec);
   const stored = await listCellKeys(experiment.id);
   const todo = cells.filter((c) => !stored.has(c.key));
   const started = performance.now();
   const perCellMs: number[] = [];
-  const warmed = new Set<string>();
+  const context: CellContext = { signal: options.signal, stopStatus: options.stopStatus, acquire: options.acquire, warmed: new Set() };
   let ran = 0;
   const report = (cell: Cell | null) => {
     const elapsedMs = performance.now() - started;
@@ -115,69 +191,7 @@ async function runCells(experiment: Experiment, spec: ExperimentSpec, prepared: 
   for (const cell of todo) {
     if (options.signal?.aborted) throw new ExperimentStopped(options.stopStatus ?? 'cancelled');
     const t0 = performance.now();
-    const model = prepared.models[cell.engine]!;
-    const engine = prepared.engines[cell.engine]!;
-    const record = recordOf(prepared, cell);
-    const prompt = promptFor(model, record);
-    const settings = cellSettings(cell, spec, model, prompt);
-    const warmKey = `${cell.engine}|${cell.setting.label}|${cell.length}`;
-    const repeats: GenerationResult[] = [];
-    let failure: string | null = null;
-    const release = await options.acquire?.(model.info.id);
-    try {
-      if (!warmed.has(warmKey)) {
-        for (let i = 0; i < spec.warmup; i++) await warmUp(engine, { prompt, settings });
-        warmed.add(warmKey);
-      }
-      for (let r = 0; r < spec.repeats; r++) repeats.push(await engine.generate({ prompt, settings }, { signal: options.signal }));
-    } catch (error) {
-      // A remote request that failed after its retries is a failed run with its reason, never a failed sweep.
-      if (!(error instanceof RemoteRequestError)) throw error;
-      failure = error.message;
-    } finally {
-      release?.();
-    }
-    if (repeats.some((r) => r.stopReason === 'cancelled')) throw new ExperimentStopped(options.stopStatus ?? 'cancelled');
-    if (failure !== null) {
-      await storeFailure(experiment.id, model, prompt, settings, failure, {
-        taskId: record.task,
-        itemId: record.task_id,
-        passed: cell.latencyOnly ? null : false, // no answer solves no task
-        cellKey: cell.key,
-        setting: cell.setting.label,
-        sample: cell.sample,
-        latencyOnly: cell.latencyOnly,
-      });
-      ran++;
-      perCellMs.push(performance.now() - t0);
-      report(cell);
-      continue;
-    }
-    // The stored output is the first repeat's (all are identical at temperature 0; with sampling the seed fixes it).
-    const first = repeats[0]!;
-    const [check] = await checkCompletions([{ ...record, completion: completionFor(model, record, first.text) }]);
-    const timed: GenerationResult = {
-      ...first,
-      timings: {
-        ...first.timings,
-        totalMs: median(repeats.map((r) => r.timings.totalMs)),
-        ttftMs: median(repeats.map((r) => r.timings.ttftMs)),
-      },
-    };
-    await storeResult(experiment.id, model, prompt, timed, {
-      taskId: record.task,
-      itemId: record.task_id,
-      passed: check!.passed,
-      error: check!.error ?? null,
-      cellKey: cell.key,
-      setting: cell.setting.label,
-      sample: cell.sample,
-      latencyOnly: cell.latencyOnly,
-      timings: {
-        repeats: repeats.map((r) => ({ totalMs: r.timings.totalMs, ttftMs: r.timings.ttftMs })),
-        medianForwardMs: median(repeats.flatMap((r) => r.timings.forwardMs)),
-      },
-    });
+    await runCell(experiment.id, spec, prepared, cell, context);
     ran++;
     perCellMs.push(performance.now() - t0);
     report(cell);
@@ -185,16 +199,33 @@ async function runCells(experiment: Experiment, spec: ExperimentSpec, prepared: 
   return { experiment, ran, skipped: cells.length - todo.length };
 }
 
-/** Validates `raw`, creates a sweep experiment and runs every cell. */
-export async function startSweep(raw: unknown, options: SweepOptions = {}): Promise<SweepOutcome> {
-  const spec = parseSpec(raw);
-  const prepared = await prepare(spec);
+export type SweepConfig = { spec: unknown; models: Partial<Record<EngineKind, { id: string; sha256: string }>> };
+
+/** What a sweep experiment stores: the spec as given, resolved, and its models' hashes (checked on resume). */
+export function sweepRecordOf(raw: unknown, spec: ExperimentSpec, prepared: Prepared) {
   const environment = captureEnvironment({ executionProvider: spec.executionProvider, threads: spec.threads, remoteHosts: remoteHostsOf(Object.values(prepared.models)) });
   const config = {
     spec: raw, // as given, so `--resume` parses it back the same way
     resolved: spec,
     models: Object.fromEntries(specEngines(spec).map((k) => [k, { id: prepared.models[k]!.info.id, sha256: prepared.models[k]!.info.sha256 }])),
   };
+  return { environment, config };
+}
+
+/** Throws when a model's hash differs from the one the sweep was started with (its runs would not compare). */
+export function assertModelsUnchanged(config: SweepConfig, spec: ExperimentSpec, prepared: Prepared): void {
+  for (const kind of specEngines(spec)) {
+    if (prepared.models[kind]!.info.sha256 !== config.models[kind]?.sha256) {
+      throw new UserError(`model "${config.models[kind]?.id ?? spec.models[kind]}" changed since the sweep started (SHA-256 of its ONNX file, or of a remote model's config.json, differs): start a new sweep instead`);
+    }
+  }
+}
+
+/** Validates `raw`, creates a sweep experiment and runs every cell. */
+export async function startSweep(raw: unknown, options: SweepOptions = {}): Promise<SweepOutcome> {
+  const spec = parseSpec(raw);
+  const prepared = await prepareSweep(spec);
+  const { environment, config } = sweepRecordOf(raw, spec, prepared);
   const { value } = await recordExperiment({ title: spec.title, kind: 'sweep', config, environment }, async (experiment) => {
     options.onExperiment?.(experiment);
     return runCells(experiment, spec, prepared, options);
@@ -216,14 +247,10 @@ export async function resumeSweep(idOrSlug: string, options: SweepOptions = {}):
   if (!found) throw new UserError(`no experiment "${idOrSlug}" (see "dlm list")`);
   if (found.kind !== 'sweep') throw new UserError(`experiment ${found.id} is a ${found.kind}, not a sweep: only sweeps can be resumed`);
   if (found.status === 'running') throw new SweepRunningError(found.id);
-  const config = found.config as { spec: unknown; models: Partial<Record<EngineKind, { id: string; sha256: string }>> };
+  const config = found.config as SweepConfig;
   const spec = parseSpec(config.spec);
-  const prepared = await prepare(spec);
-  for (const kind of specEngines(spec)) {
-    if (prepared.models[kind]!.info.sha256 !== config.models[kind]?.sha256) {
-      throw new UserError(`model "${config.models[kind]?.id ?? spec.models[kind]}" changed since the sweep started (SHA-256 of its ONNX file, or of a remote model's config.json, differs): start a new sweep instead`);
-    }
-  }
+  const prepared = await prepareSweep(spec);
+  assertModelsUnchanged(config, spec, prepared);
   const experiment = await reopenExperiment(found.id); // atomic: two resumes at once cannot both run its cells
   if (!experiment) throw new SweepRunningError(found.id);
   options.onExperiment?.(experiment);

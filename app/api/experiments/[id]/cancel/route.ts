@@ -1,6 +1,6 @@
 // POST /api/experiments/:id/cancel: stops a running background sweep between runs (status: cancelled).
 import { cancelSweepJob } from '@/lib/harness/sweep-jobs.ts';
-import { UserError } from '@/lib/user-error.ts';
+import { NotFoundError } from '@/lib/user-error.ts';
 import { errorResponse, experimentIdOf, json } from '../../../http.ts';
 
 export const dynamic = 'force-dynamic';
@@ -8,7 +8,7 @@ export const dynamic = 'force-dynamic';
 export async function POST(_request: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> {
   try {
     const id = experimentIdOf((await params).id);
-    if (!cancelSweepJob(id)) throw new UserError(`no experiment "${id}" is running in this server`);
+    if (!cancelSweepJob(id)) throw new NotFoundError(`no experiment "${id}" is running in this server`);
     return json({ cancelling: id }, { status: 202 });
   } catch (error) {
     return errorResponse(error);

@@ -1,7 +1,7 @@
 // GET /api/experiments/:id/progress: the background job's progress, and the stored status.
 import { getExperimentById } from '@/lib/db/experiments.ts';
 import { sweepJob } from '@/lib/harness/sweep-jobs.ts';
-import { UserError } from '@/lib/user-error.ts';
+import { ExperimentNotFoundError } from '@/lib/user-error.ts';
 import { errorResponse, experimentIdOf, json } from '../../../http.ts';
 
 export const dynamic = 'force-dynamic';
@@ -10,7 +10,7 @@ export async function GET(_request: Request, { params }: { params: Promise<{ id:
   try {
     const id = experimentIdOf((await params).id);
     const experiment = await getExperimentById(id);
-    if (!experiment) throw new UserError(`no experiment "${id}"`);
+    if (!experiment) throw new ExperimentNotFoundError(id, '');
     const job = sweepJob(id);
     return json({ status: experiment.status, job: job && { state: job.state, error: job.error, progress: job.progress && { done: job.progress.done, total: job.progress.total, etaMs: job.progress.etaMs, elapsedMs: job.progress.elapsedMs } } });
   } catch (error) {

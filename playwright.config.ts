@@ -15,7 +15,14 @@ process.env.DLM_MODELS_DIR = e2eModelsDir; // the server and the CLI runs in tes
 mkdirSync(path.join(e2eModelsDir, E2E_REMOTE_MODEL), { recursive: true });
 writeFileSync(
   path.join(e2eModelsDir, E2E_REMOTE_MODEL, 'config.json'),
-  JSON.stringify({ decoding: 'remote', base_url: `http://127.0.0.1:${port}/v1`, model: 'tiny-llama-ar', paradigm: 'autoregressive', chat: false, timeout_s: 30 }),
+  JSON.stringify({
+    decoding: 'remote',
+    base_url: `http://127.0.0.1:${port}/v1`,
+    model: 'tiny-llama-ar',
+    paradigm: 'autoregressive',
+    chat: false,
+    timeout_s: 30,
+  }),
 );
 
 export default defineConfig({

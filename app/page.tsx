@@ -22,8 +22,8 @@ export default async function HomePage() {
     <>
       <h1>Playground</h1>
       <p className="lead">
-        The same prompt through the bundled autoregressive model (KV cache) and the masked-diffusion model of the same size, measured on this
-        machine. Pick a task item to have the answer checked.
+        The same prompt through the bundled autoregressive model (KV cache) and the masked-diffusion model of the same size, measured on this machine. Pick a
+        task item to have the answer checked.
       </p>
       <Playground tasks={TASK_NAMES} blockModel={blockModel} modelChoices={await playgroundModelChoices()} />
       {'error' in stored ? (
@@ -32,7 +32,10 @@ export default async function HomePage() {
         </p>
       ) : (
         <p className="muted" data-testid="experiment-count">
-          {stored.count} experiment{stored.count === 1 ? '' : 's'} stored. <a href="/experiments">Experiments →</a> · <a href="/claims" data-testid="claims-link">The article’s claims, checked here →</a>
+          {stored.count} experiment{stored.count === 1 ? '' : 's'} stored. <a href="/experiments">Experiments →</a> ·{' '}
+          <a href="/claims" data-testid="claims-link">
+            The article’s claims, checked here →
+          </a>
         </p>
       )}
     </>

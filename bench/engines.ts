@@ -77,7 +77,13 @@ async function arVersusTransformers(newTokens: number, threads: number) {
     engineTps.push(result.timings.generatedTokens / (result.timings.totalMs / 1000));
   }
   await reference.dispose();
-  return { threads, newTokens, engineTokensPerSecond: median(engineTps), transformersTokensPerSecond: median(referenceTps), ratio: median(engineTps) / median(referenceTps) };
+  return {
+    threads,
+    newTokens,
+    engineTokensPerSecond: median(engineTps),
+    transformersTokensPerSecond: median(referenceTps),
+    ratio: median(engineTps) / median(referenceTps),
+  };
 }
 
 // ── 2. Engine overhead vs bare session.run ─────────────────────────────────────────────────────────────
@@ -181,8 +187,11 @@ async function measure(task: string, length: number, records: EvalRecord[], sett
  *  with each cache mode, so the cache's and the threshold's effects can be read apart. */
 function blockSettings(length: number, extra: Partial<DecodingSettings>): NamedSetting[] {
   const block = Math.min(32, length);
-  const out: NamedSetting[] = [[`diffusion block=${block} steps=L cache=none`, diffusion, { ...extra, maxNewTokens: length, blockLength: block, steps: length }]];
-  for (const cache of CACHE_MODES) out.push([`diffusion block=${block} thr=0.9 cache=${cache}`, diffusion, { ...extra, maxNewTokens: length, blockLength: block, threshold: 0.9, cache }]);
+  const out: NamedSetting[] = [
+    [`diffusion block=${block} steps=L cache=none`, diffusion, { ...extra, maxNewTokens: length, blockLength: block, steps: length }],
+  ];
+  for (const cache of CACHE_MODES)
+    out.push([`diffusion block=${block} thr=0.9 cache=${cache}`, diffusion, { ...extra, maxNewTokens: length, blockLength: block, threshold: 0.9, cache }]);
   return out;
 }
 // At long outputs each block starts with one whole-canvas forward (the cache refresh), so fewer, larger blocks
@@ -190,10 +199,14 @@ function blockSettings(length: number, extra: Partial<DecodingSettings>): NamedS
 // commits more per step. The targets try each against the same quality reference: steps = L, one block, no cache.
 function targetSettings(length: number): NamedSetting[] {
   const out: NamedSetting[] = [['diffusion steps=L cache=none', diffusion, { maxNewTokens: length, steps: length }]];
-  for (const [name, rule] of [['thr=0.9', { threshold: 0.9 }], ['factor=1', { factor: 1 }]] as const) {
+  for (const [name, rule] of [
+    ['thr=0.9', { threshold: 0.9 }],
+    ['factor=1', { factor: 1 }],
+  ] as const) {
     for (const cache of ['none', 'dual'] as const) out.push([`diffusion ${name} cache=${cache}`, diffusion, { maxNewTokens: length, ...rule, cache }]);
   }
-  for (const block of [32, 64]) out.push([`diffusion block=${block} thr=0.9 cache=dual`, diffusion, { maxNewTokens: length, blockLength: block, threshold: 0.9, cache: 'dual' }]);
+  for (const block of [32, 64])
+    out.push([`diffusion block=${block} thr=0.9 cache=dual`, diffusion, { maxNewTokens: length, blockLength: block, threshold: 0.9, cache: 'dual' }]);
   return out;
 }
 
@@ -229,7 +242,9 @@ async function targetsAt(length: number, task: string, n: number): Promise<Laten
 }
 
 // ── run ────────────────────────────────────────────────────────────────────────────────────────────────
-log(`bench:engines on ${label}: ${environment.cpuModel}, ${environment.cpuCores} cores, threads ${session.intraOpThreads}, ORT ${environment.onnxruntime}, Node ${environment.node}`);
+log(
+  `bench:engines on ${label}: ${environment.cpuModel}, ${environment.cpuCores} cores, threads ${session.intraOpThreads}, ORT ${environment.onnxruntime}, Node ${environment.node}`,
+);
 const arNewTokens = quick ? [64] : [64, 256];
 // The outside references are compared with 1 thread and with 2 (issue 11), whatever --threads says.
 const referenceThreads = [1, 2];
@@ -244,7 +259,9 @@ log('3/5 engine overhead vs bare session.run');
 const overhead = [];
 for (const n of arNewTokens) overhead.push(await arOverhead(n));
 for (const n of quick ? [16] : [16, 64]) overhead.push(await diffusionOverhead(n));
-log(`4/5 diffusion vs AR latency per output length${blockDiffusion ? ' (with block diffusion)' : ' (block diffusion skipped: no usable models/tiny-llama-block-diffusion)'}`);
+log(
+  `4/5 diffusion vs AR latency per output length${blockDiffusion ? ' (with block diffusion)' : ' (block diffusion skipped: no usable models/tiny-llama-block-diffusion)'}`,
+);
 const maxLength = diffusion.config.contextLength - 270; // the longest copy prompt is ~262 tokens
 const lengths = (intListFlag(args, 'lengths') ?? (quick ? [16, 64] : [16, 64, 256, 512])).filter((l) => l <= maxLength);
 const latency: LatencyRow[] = [];
@@ -265,19 +282,46 @@ const limits = lengths.map((length) => {
   const diffusionMsPerForward = fullSteps.medianTotalMs / fullSteps.medianForwardPasses;
   return { length, arMsPerForward, diffusionMsPerForward, breakEvenSteps: arRow.medianTotalMs / diffusionMsPerForward };
 });
-const report = { benchmark: 'engines', hardware: label, measuredAt: new Date().toISOString(), environment, session, repeats, overheadPairs, quick, models: { autoregressive: { id: ar.info.id, sha256: ar.info.sha256 }, diffusion: { id: diffusion.info.id, sha256: diffusion.info.sha256 }, ...(blockDiffusion ? { block_diffusion: { id: blockDiffusion.info.id, sha256: blockDiffusion.info.sha256 } } : {}) }, versusTransformers, versusLlada, overhead, latency, limits, targets };
+const report = {
+  benchmark: 'engines',
+  hardware: label,
+  measuredAt: new Date().toISOString(),
+  environment,
+  session,
+  repeats,
+  overheadPairs,
+  quick,
+  models: {
+    autoregressive: { id: ar.info.id, sha256: ar.info.sha256 },
+    diffusion: { id: diffusion.info.id, sha256: diffusion.info.sha256 },
+    ...(blockDiffusion ? { block_diffusion: { id: blockDiffusion.info.id, sha256: blockDiffusion.info.sha256 } } : {}),
+  },
+  versusTransformers,
+  versusLlada,
+  overhead,
+  latency,
+  limits,
+  targets,
+};
 
 const pct = (v: number | null) => (v === null ? '  n/a' : `${(v * 100).toFixed(0).padStart(4)}%`);
 console.log(`\nAR engine vs transformers.js generate() — greedy, exact length, ${label}, median of ${repeats} (target ≥ 1.5)`);
-for (const v of versusTransformers) console.log(`  threads ${v.threads}, ${String(v.newTokens).padStart(4)} new tokens: engine ${v.engineTokensPerSecond.toFixed(0)} tok/s, transformers.js ${v.transformersTokensPerSecond.toFixed(0)} tok/s → ${v.ratio.toFixed(2)}×`);
-console.log(`\nDiffusion engine vs LLaDA's generate() in PyTorch — same weights and prompts, one block, low_confidence, ${label}, median of ${repeats} (target ≥ 2)`);
+for (const v of versusTransformers)
+  console.log(
+    `  threads ${v.threads}, ${String(v.newTokens).padStart(4)} new tokens: engine ${v.engineTokensPerSecond.toFixed(0)} tok/s, transformers.js ${v.transformersTokensPerSecond.toFixed(0)} tok/s → ${v.ratio.toFixed(2)}×`,
+  );
+console.log(
+  `\nDiffusion engine vs LLaDA's generate() in PyTorch — same weights and prompts, one block, low_confidence, ${label}, median of ${repeats} (target ≥ 2)`,
+);
 if (lladaSkipped) console.log(`  ${lladaSkipped}`);
 for (const v of versusLlada) {
   console.log(
     `  threads ${v.threads}, L=${String(v.length).padStart(3)} steps=${String(v.steps).padStart(3)}: engine ${v.engineMs.toFixed(1)} ms (${v.engineForwards} forwards, ${v.engineForwardMs.toFixed(2)} ms each), PyTorch ${v.pytorchMs.toFixed(1)} ms → ${v.ratio.toFixed(2)}×${v.sameTokens ? '' : '  (outputs differ!)'}`,
   );
 }
-console.log(`\nEngine overhead: engine wall time ÷ bare session.run loop on identical inputs, ${label}, median of ${overheadPairs} interleaved pairs (target ≤ 1.15)`);
+console.log(
+  `\nEngine overhead: engine wall time ÷ bare session.run loop on identical inputs, ${label}, median of ${overheadPairs} interleaved pairs (target ≤ 1.15)`,
+);
 for (const o of overhead) console.log(`  ${o.engine.padEnd(14)} ${'newTokens' in o ? `${o.newTokens} tokens` : `L=${o.length}`}: ${o.ratio.toFixed(3)}`);
 const header = '  task     length  setting                                   pass   median ms   ttft ms    NFE   tok/s   speedup vs AR';
 const printRow = (r: LatencyRow) =>
@@ -289,15 +333,21 @@ console.log(header);
 latency.forEach(printRow);
 const fastest = (length: number) => `diffusion block=${Math.min(32, length)} thr=0.9 cache=dual`; // as blockSettings names it
 const growth = lengths.map((length) => latency.find((r) => r.length === length && r.setting === fastest(length))?.speedupVsAr ?? NaN);
-console.log(`  speed-up of ${fastest(Infinity)} vs AR by length: ${lengths.map((l, i) => `${l}: ${growth[i]!.toFixed(2)}×`).join(', ')} (target: grows with length) → ${growth.every((g, i) => i === 0 || g > growth[i - 1]!) ? 'grows' : 'does not grow'}`);
+console.log(
+  `  speed-up of ${fastest(Infinity)} vs AR by length: ${lengths.map((l, i) => `${l}: ${growth[i]!.toFixed(2)}×`).join(', ')} (target: grows with length) → ${growth.every((g, i) => i === 0 || g > growth[i - 1]!) ? 'grows' : 'does not grow'}`,
+);
 for (const length of lengths.filter((l) => l <= 64)) {
   const full = latency.find((r) => r.length === length && r.setting === 'diffusion steps=L')!;
   const thr = latency.find((r) => r.length === length && r.setting === 'diffusion threshold=0.9')!;
   const loss = ((full.passRate ?? 0) - (thr.passRate ?? 0)) * 100;
-  console.log(`  threshold 0.9 at L=${length}: NFE ${thr.medianForwardPasses} (L/4 = ${length / 4}), pass ${pct(thr.passRate).trim()} vs ${pct(full.passRate).trim()} at steps=L (target: NFE ≤ L/4 at ≤ 1 point loss) → ${thr.medianForwardPasses <= length / 4 && loss <= 1 ? 'met' : 'missed'}`);
+  console.log(
+    `  threshold 0.9 at L=${length}: NFE ${thr.medianForwardPasses} (L/4 = ${length / 4}), pass ${pct(thr.passRate).trim()} vs ${pct(full.passRate).trim()} at steps=L (target: NFE ≤ L/4 at ≤ 1 point loss) → ${thr.medianForwardPasses <= length / 4 && loss <= 1 ? 'met' : 'missed'}`,
+  );
 }
 
-console.log(`\nLong-output targets at L=${targetLength} (${targetItems} items per task), ${label}: cached threshold decoding vs AR, and its pass rate vs steps=L without a cache`);
+console.log(
+  `\nLong-output targets at L=${targetLength} (${targetItems} items per task), ${label}: cached threshold decoding vs AR, and its pass rate vs steps=L without a cache`,
+);
 console.log(header);
 targets.forEach(printRow);
 for (const task of ['copy', 'reverse', 'sort']) {
@@ -320,7 +370,7 @@ for (const l of limits) {
 }
 console.log('  AR vs transformers.js: both call the same ORT session once per token; the gap is per-token JS work outside ORT, so the');
 console.log('    ratio is (graph + their JS) ÷ (graph + ours): it can only grow as the graph step shrinks (npm run bench:profile).');
-console.log("  Diffusion vs LLaDA-PyTorch: the same forwards and tokens on both sides; on a long canvas both are compute-bound matmuls, so");
+console.log('  Diffusion vs LLaDA-PyTorch: the same forwards and tokens on both sides; on a long canvas both are compute-bound matmuls, so');
 console.log("    the ratio falls toward the two runtimes' kernel efficiency; it is largest where PyTorch's per-op cost dominates (short canvases).");
 console.log('  Threshold/factor at long outputs: the fewer forwards, the more tokens each commits from one prediction; where the model is');
 console.log('    unsure (L = 256 here) that costs pass rate, which the targets table shows next to the speed.');

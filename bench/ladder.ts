@@ -57,7 +57,10 @@ async function arStepMs(model: LoadedModel): Promise<number> {
 async function diffusionMs(model: LoadedModel) {
   const canvas = zeros(context + block);
   const full = await timeIt(() =>
-    model.session.run({ input_ids: new ort.Tensor('int64', canvas, [1, canvas.length]), attention_mask: new ort.Tensor('int64', new BigInt64Array(canvas.length).fill(1n), [1, canvas.length]) }),
+    model.session.run({
+      input_ids: new ort.Tensor('int64', canvas, [1, canvas.length]),
+      attention_mask: new ort.Tensor('int64', new BigInt64Array(canvas.length).fill(1n), [1, canvas.length]),
+    }),
   );
   let cachedBlock: number | null = null;
   if (model.cachedSession) {
@@ -72,11 +75,14 @@ async function diffusionMs(model: LoadedModel) {
 const ladderDir = path.join(projectRoot(), 'models', 'ladder');
 const pairs: [string, string][] = [[BUNDLED_AR_MODEL_ID, BUNDLED_DIFFUSION_MODEL_ID]];
 if (existsSync(ladderDir)) {
-  for (const size of ['10m', '50m', '200m']) if (existsSync(path.join(ladderDir, `ladder-${size}-ar`))) pairs.push([`ladder-${size}-ar`, `ladder-${size}-diffusion`]);
+  for (const size of ['10m', '50m', '200m'])
+    if (existsSync(path.join(ladderDir, `ladder-${size}-ar`))) pairs.push([`ladder-${size}-ar`, `ladder-${size}-diffusion`]);
 } else console.error('no models/ladder: run "npm run models:ladder" for the 10M/50M/200M rungs');
 
 const machine = await measureMachine(session);
-console.error(`roofline (${label}): matmul ${(machine.peakFlops / 1e9).toFixed(1)} GFLOP/s, bandwidth ${(machine.bandwidthBytesPerSecond / 1e9).toFixed(1)} GB/s, ${machine.perCallMs.toFixed(3)} ms per call, ${(machine.perNodeMs * 1000).toFixed(2)} µs per node`);
+console.error(
+  `roofline (${label}): matmul ${(machine.peakFlops / 1e9).toFixed(1)} GFLOP/s, bandwidth ${(machine.bandwidthBytesPerSecond / 1e9).toFixed(1)} GB/s, ${machine.perCallMs.toFixed(3)} ms per call, ${(machine.perNodeMs * 1000).toFixed(2)} µs per node`,
+);
 
 const shapeOf = (m: LoadedModel): ModelShape => ({
   parameters: m.info.parameters ?? 0,
@@ -130,31 +136,53 @@ for (const [arId, diffusionId] of pairs) {
     })),
   };
   rows.push(row);
-  console.error(`${arId}: AR step ${arMs.toFixed(2)} ms, diffusion block of ${block} (dual cache) ${d.cachedBlockMs?.toFixed(2) ?? '-'} ms, full canvas ${d.fullCanvasMs.toFixed(2)} ms`);
+  console.error(
+    `${arId}: AR step ${arMs.toFixed(2)} ms, diffusion block of ${block} (dual cache) ${d.cachedBlockMs?.toFixed(2) ?? '-'} ms, full canvas ${d.fullCanvasMs.toFixed(2)} ms`,
+  );
 }
 
-console.log(`\nForward cost by model size, ${label}, threads ${session.intraOpThreads}, context ${context} tokens, medians of ${repeats} (target at ~200M: block ÷ AR step ≤ 2)`);
+console.log(
+  `\nForward cost by model size, ${label}, threads ${session.intraOpThreads}, context ${context} tokens, medians of ${repeats} (target at ~200M: block ÷ AR step ≤ 2)`,
+);
 console.log('  model            parameters   AR step ms   block-' + `${block} ms`.padEnd(8) + ' ÷ AR step   canvas (' + `${context + block}) ms   ÷ AR step`);
 for (const r of rows) {
   console.log(
     `  ${r.ar.replace(/-ar$/, '').padEnd(16)} ${(r.parameters ?? 0).toLocaleString('en-US').padStart(11)} ${r.arStepMs.toFixed(2).padStart(11)} ${r.cachedBlockMs?.toFixed(2).padStart(11) ?? '          -'} ${r.blockOverArStep?.toFixed(2).padStart(10) ?? '         -'} ${r.fullCanvasMs.toFixed(2).padStart(16)} ${r.canvasOverArStep.toFixed(1).padStart(10)}`,
   );
 }
-console.log(`\nRoofline of this machine (${label}, measured with onnxruntime): matmul peak ${(machine.peakFlops / 1e9).toFixed(1)} GFLOP/s (${machine.matmulSize}² fp32), bandwidth ${(machine.bandwidthBytesPerSecond / 1e9).toFixed(1)} GB/s (${(machine.bandwidthBytes / 2 ** 20).toFixed(0)} MiB reduce), ${machine.perCallMs.toFixed(3)} ms per call, ${(machine.perNodeMs * 1000).toFixed(2)} µs per node; ridge ${(machine.peakFlops / machine.bandwidthBytesPerSecond).toFixed(1)} FLOP/byte`);
+console.log(
+  `\nRoofline of this machine (${label}, measured with onnxruntime): matmul peak ${(machine.peakFlops / 1e9).toFixed(1)} GFLOP/s (${machine.matmulSize}² fp32), bandwidth ${(machine.bandwidthBytesPerSecond / 1e9).toFixed(1)} GB/s (${(machine.bandwidthBytes / 2 ** 20).toFixed(0)} MiB reduce), ${machine.perCallMs.toFixed(3)} ms per call, ${(machine.perNodeMs * 1000).toFixed(2)} µs per node; ridge ${(machine.peakFlops / machine.bandwidthBytesPerSecond).toFixed(1)} FLOP/byte`,
+);
 console.log('Predictor (roofline + per-call cost) vs measurement, and the achieved fraction of the roofline bound per forward:');
 for (const r of rows) {
   const e = r.predictionError;
   const a = r.achievedFractionOfRoofline;
   const f = (v: number | null) => (v === null ? '   -' : `${(100 * v).toFixed(0).padStart(3)}%`);
-  console.log(`  ${r.ar.replace(/-ar$/, '').padEnd(16)} error: AR step ${f(e.arStep)}, block ${f(e.cachedBlock)}, canvas ${f(e.fullCanvas)}   achieved: AR step ${f(a.arStep)}, block ${f(a.cachedBlock)}, canvas ${f(a.fullCanvas)}`);
+  console.log(
+    `  ${r.ar.replace(/-ar$/, '').padEnd(16)} error: AR step ${f(e.arStep)}, block ${f(e.cachedBlock)}, canvas ${f(e.fullCanvas)}   achieved: AR step ${f(a.arStep)}, block ${f(a.cachedBlock)}, canvas ${f(a.fullCanvas)}`,
+  );
 }
 const medianError = median(errors);
 console.log(`  median prediction error over ${errors.length} CPU measurements: ${(100 * medianError).toFixed(0)}% (target ≤ 25%)`);
 console.log('PREDICTIONS (spec-sheet profiles, not measured here): diffusion speedup over AR at L = 256 for the largest model measured');
 const largest = rows.at(-1)!;
-for (const g of largest.gpuPredictions) console.log(`  ${g.profile.padEnd(36)} steps=L: ${g.length256.stepsL.toFixed(2)}×   steps=L/4, dual cache, blocks of 32: ${g.length256.stepsLQuarterDualBlock32.toFixed(2)}×`);
+for (const g of largest.gpuPredictions)
+  console.log(
+    `  ${g.profile.padEnd(36)} steps=L: ${g.length256.stepsL.toFixed(2)}×   steps=L/4, dual cache, blocks of 32: ${g.length256.stepsLQuarterDualBlock32.toFixed(2)}×`,
+  );
 
-const report = { benchmark: 'ladder', machine, medianPredictionError: medianError, hardware: label, measuredAt: new Date().toISOString(), environment: captureEnvironment({ executionProvider: session.executionProvider, threads: session.intraOpThreads }), context, block, repeats, rows };
+const report = {
+  benchmark: 'ladder',
+  machine,
+  medianPredictionError: medianError,
+  hardware: label,
+  measuredAt: new Date().toISOString(),
+  environment: captureEnvironment({ executionProvider: session.executionProvider, threads: session.intraOpThreads }),
+  context,
+  block,
+  repeats,
+  rows,
+};
 const outFile = args.values.get('out') ?? path.join(projectRoot(), 'bench', 'results', `ladder-${report.measuredAt.replace(/[:.]/g, '-')}.json`);
 mkdirSync(path.dirname(outFile), { recursive: true });
 writeFileSync(outFile, JSON.stringify(report, null, 2));

@@ -10,7 +10,12 @@ import { suiteRecords } from '../lib/harness/eval-records.ts';
 import { median } from '../lib/harness/stats.ts';
 import { projectRoot } from '../lib/paths.ts';
 
-export const LLADA_CONFIGS: readonly (readonly [length: number, steps: number])[] = [[16, 16], [64, 64], [64, 16], [256, 64]];
+export const LLADA_CONFIGS: readonly (readonly [length: number, steps: number])[] = [
+  [16, 16],
+  [64, 64],
+  [64, 16],
+  [256, 64],
+];
 const PYTHON = '/usr/bin/python3';
 
 export interface LladaComparison {
@@ -36,18 +41,25 @@ export async function diffusionVersusLlada(modelId: string, session: SessionSett
   const prompts = LLADA_CONFIGS.map(([length]) => suiteRecords('copy', [length], 1, 0)[0]!.prompt);
   const script = path.join(projectRoot(), 'models', 'train', 'llada_reference.py');
   const configs = LLADA_CONFIGS.map(([l, s]) => `${l}:${s}`).join(',');
-  const child = spawnSync(PYTHON, [script, '--model', model.info.dir, '--threads', String(threads), '--configs', configs, '--prompts', JSON.stringify(prompts), '--repeats', String(repeats)], {
-    encoding: 'utf8',
-    env: { ...process.env, OMP_WAIT_POLICY: 'PASSIVE' },
-    maxBuffer: 64 << 20,
-  });
+  const child = spawnSync(
+    PYTHON,
+    [script, '--model', model.info.dir, '--threads', String(threads), '--configs', configs, '--prompts', JSON.stringify(prompts), '--repeats', String(repeats)],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, OMP_WAIT_POLICY: 'PASSIVE' },
+      maxBuffer: 64 << 20,
+    },
+  );
   if (child.status !== 0) throw new Error(`llada_reference.py failed: ${child.stderr.trim().split('\n').at(-1)}`);
   const reference = JSON.parse(child.stdout) as { results: { medianMs: number; tokenIds: number[] }[] };
 
   const engine = createEngine(model);
   const rows: LladaComparison[] = [];
   for (const [i, [length, steps]] of LLADA_CONFIGS.entries()) {
-    const request = { prompt: prompts[i]!, settings: { maxNewTokens: length, steps, blockLength: length, remasking: 'low_confidence' as const, temperature: 0 } };
+    const request = {
+      prompt: prompts[i]!,
+      settings: { maxNewTokens: length, steps, blockLength: length, remasking: 'low_confidence' as const, temperature: 0 },
+    };
     await engine.generate(request); // warm-up, as the reference does
     const totals: number[] = [];
     const forwards: number[] = [];

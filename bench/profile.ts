@@ -45,7 +45,9 @@ async function profile(file: string, feeds: Record<string, ort.Tensor>) {
   profiled.endProfiling();
   await profiled.release();
   const dir = path.dirname(prefix);
-  const profileFile = readdirSync(dir).filter((f) => f.startsWith(path.basename(prefix))).map((f) => path.join(dir, f))[0]!;
+  const profileFile = readdirSync(dir)
+    .filter((f) => f.startsWith(path.basename(prefix)))
+    .map((f) => path.join(dir, f))[0]!;
   const events = JSON.parse(readFileSync(profileFile, 'utf8')) as { cat: string; name: string; dur: number; args?: { op_name?: string } }[];
   rmSync(profileFile);
   const kernels = events.filter((e) => e.cat === 'Node' && e.name.endsWith('_kernel_time'));
@@ -72,10 +74,18 @@ const arFeeds: Record<string, ort.Tensor> = {
   attention_mask: int64(new Array<number>(context + 1).fill(1), [1, context + 1]),
   position_ids: int64([context], [1, 1]),
 };
-const past = new ort.Tensor('float32', new Float32Array(config.numKeyValueHeads * context * config.headDim).fill(0.01), [1, config.numKeyValueHeads, context, config.headDim]);
+const past = new ort.Tensor('float32', new Float32Array(config.numKeyValueHeads * context * config.headDim).fill(0.01), [
+  1,
+  config.numKeyValueHeads,
+  context,
+  config.headDim,
+]);
 for (let l = 0; l < config.numLayers; l++) arFeeds[`past_key_values.${l}.key`] = arFeeds[`past_key_values.${l}.value`] = past;
 const canvas = length + length + 7; // a copy prompt ("copy: " + L symbols + "\n") and L masks
-const diffusionFeeds = { input_ids: int64(new Array<number>(canvas).fill(5), [1, canvas]), attention_mask: int64(new Array<number>(canvas).fill(1), [1, canvas]) };
+const diffusionFeeds = {
+  input_ids: int64(new Array<number>(canvas).fill(5), [1, canvas]),
+  attention_mask: int64(new Array<number>(canvas).fill(1), [1, canvas]),
+};
 
 const machine = await measureMachine(session);
 const arProfile = await profile(ar.onnxFile!, arFeeds);
@@ -83,14 +93,32 @@ const diffusionProfile = await profile(diffusion.onnxFile!, diffusionFeeds);
 
 const print = (title: string, p: Awaited<ReturnType<typeof profile>>) => {
   console.log(`\n${title}`);
-  console.log(`  ${p.wallMs.toFixed(3)} ms per run() (mean of ${runs}, profiler off); ${p.nodesPerRun.toFixed(0)} nodes per run after ORT's graph optimisations`);
-  console.log(`  with the profiler on: ${p.profiledRunMs.toFixed(3)} ms inside ORT per run, of which kernels ${p.kernelMs.toFixed(3)} ms (${((p.kernelMs / p.profiledRunMs) * 100).toFixed(0)}%); the rest is scheduling the nodes`);
-  for (const o of p.ops.slice(0, 10)) console.log(`  ${o.op.padEnd(30)} ${((o.usPerRun / 1000 / p.kernelMs) * 100).toFixed(1).padStart(5)}%  ${o.usPerRun.toFixed(1).padStart(8)} µs  ${o.nodesPerRun.toFixed(0).padStart(3)} nodes`);
+  console.log(
+    `  ${p.wallMs.toFixed(3)} ms per run() (mean of ${runs}, profiler off); ${p.nodesPerRun.toFixed(0)} nodes per run after ORT's graph optimisations`,
+  );
+  console.log(
+    `  with the profiler on: ${p.profiledRunMs.toFixed(3)} ms inside ORT per run, of which kernels ${p.kernelMs.toFixed(3)} ms (${((p.kernelMs / p.profiledRunMs) * 100).toFixed(0)}%); the rest is scheduling the nodes`,
+  );
+  for (const o of p.ops.slice(0, 10))
+    console.log(
+      `  ${o.op.padEnd(30)} ${((o.usPerRun / 1000 / p.kernelMs) * 100).toFixed(1).padStart(5)}%  ${o.usPerRun.toFixed(1).padStart(8)} µs  ${o.nodesPerRun.toFixed(0).padStart(3)} nodes`,
+    );
 };
-console.log(`bench:profile on ${label}, threads ${session.intraOpThreads}: measured matmul peak ${(machine.peakFlops / 1e9).toFixed(1)} GFLOP/s, bandwidth ${(machine.bandwidthBytesPerSecond / 1e9).toFixed(1)} GB/s, per-call ${(machine.perCallMs * 1000).toFixed(0)} µs`);
+console.log(
+  `bench:profile on ${label}, threads ${session.intraOpThreads}: measured matmul peak ${(machine.peakFlops / 1e9).toFixed(1)} GFLOP/s, bandwidth ${(machine.bandwidthBytesPerSecond / 1e9).toFixed(1)} GB/s, per-call ${(machine.perCallMs * 1000).toFixed(0)} µs`,
+);
 print(`AR decode step, 1 token against ${context} cached (${label})`, arProfile);
 print(`Diffusion forward over a ${canvas}-token canvas (copy prompt + L = ${length}) (${label})`, diffusionProfile);
-const shape = { parameters: diffusion.parameters ?? 0, layers: config.numLayers, hidden: config.numKeyValueHeads * config.headDim, kvHeads: config.numKeyValueHeads, headDim: config.headDim, vocab: config.vocabSize, bytesPerWeight: 4, nodes: diffusion.graphNodes ?? 0 };
+const shape = {
+  parameters: diffusion.parameters ?? 0,
+  layers: config.numLayers,
+  hidden: config.numKeyValueHeads * config.headDim,
+  kvHeads: config.numKeyValueHeads,
+  headDim: config.headDim,
+  vocab: config.vocabSize,
+  bytesPerWeight: 4,
+  nodes: diffusion.graphNodes ?? 0,
+};
 const flops = forwardCost(shape, canvas, canvas).flops;
 const matmulShare = diffusionProfile.ops.filter((o) => o.op.includes('MatMul')).reduce((a, o) => a + o.usPerRun, 0) / 1000 / diffusionProfile.kernelMs;
 const achieved = flops / (diffusionProfile.wallMs / 1e3);

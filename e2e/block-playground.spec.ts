@@ -36,8 +36,14 @@ test('the block panel streams its canvas block by block', async ({ page }, testI
   const nfe = Number(await panel.getByTestId('nfe').textContent());
   expect(nfe).toBeGreaterThanOrEqual(2); // the prompt's forward and at least one step
   const states = await page.evaluate(() => [...(window as unknown as { blockStates: Set<string> }).blockStates].map((s) => s.split('/').map(Number)));
-  expect(states.every(([cells]) => cells! % 32 === 0), `block canvas sizes: ${JSON.stringify(states)}`).toBe(true);
-  expect(states.some(([cells, masked]) => cells === 32 && masked! > 0 && masked! < 32), 'a partly denoised first block').toBe(true);
+  expect(
+    states.every(([cells]) => cells! % 32 === 0),
+    `block canvas sizes: ${JSON.stringify(states)}`,
+  ).toBe(true);
+  expect(
+    states.some(([cells, masked]) => cells === 32 && masked! > 0 && masked! < 32),
+    'a partly denoised first block',
+  ).toBe(true);
   // Replay: step 0 is one block of masks.
   await page.getByTestId('block-replay').fill('0');
   await expect(page.getByTestId('block-canvas')).toHaveText(/^·{32}$/);

@@ -27,7 +27,10 @@ test.afterAll(async () => {
 });
 
 async function progress(id: string): Promise<{ status: string; done: number }> {
-  const body = (await (await fetch(`${server.url}/api/experiments/${id}/progress`)).json()) as { status: string; job: { progress: { done: number } | null } | null };
+  const body = (await (await fetch(`${server.url}/api/experiments/${id}/progress`)).json()) as {
+    status: string;
+    job: { progress: { done: number } | null } | null;
+  };
   return { status: body.status, done: body.job?.progress?.done ?? 0 };
 }
 
@@ -88,7 +91,8 @@ async function axisOverlaps(page: Page): Promise<string[]> {
       for (const title of titles) {
         const box = title.getBoundingClientRect();
         for (const tick of ticks) {
-          if (intersects(box, tick.getBoundingClientRect())) overlaps.push(`${chart.getAttribute('data-testid')}: "${title.textContent}" overlaps tick "${tick.textContent}"`);
+          if (intersects(box, tick.getBoundingClientRect()))
+            overlaps.push(`${chart.getAttribute('data-testid')}: "${title.textContent}" overlaps tick "${tick.textContent}"`);
         }
       }
     }

@@ -12,7 +12,9 @@ const clientFor = (baseURL: string | undefined) => new OpenAI({ baseURL: `${base
 
 /** `dlm generate --json`: the reference output for a prompt ("\n" typed as two characters, as on a shell). */
 function dlmGenerate(model: string, prompt: string, flags: string[]): { text: string; stopReason: string; tokenIds: number[] } {
-  const out = execFileSync(process.execPath, ['bin/dlm.mjs', 'generate', '--model', model, '--prompt', prompt.replace(/\n/g, '\\n'), ...flags, '--json'], { encoding: 'utf8' });
+  const out = execFileSync(process.execPath, ['bin/dlm.mjs', 'generate', '--model', model, '--prompt', prompt.replace(/\n/g, '\\n'), ...flags, '--json'], {
+    encoding: 'utf8',
+  });
   return JSON.parse(out) as { text: string; stopReason: string; tokenIds: number[] };
 }
 
@@ -40,7 +42,13 @@ for (const [model, extra, flags] of [
       const expected = dlmGenerate(model, `${content}\n`, flags);
       const finish = expected.stopReason === 'eos' ? 'stop' : 'length';
 
-      const chat = await client.chat.completions.create({ model, messages: [{ role: 'user', content }], max_tokens: 16, temperature: 0, ...extra } as OpenAI.ChatCompletionCreateParamsNonStreaming);
+      const chat = await client.chat.completions.create({
+        model,
+        messages: [{ role: 'user', content }],
+        max_tokens: 16,
+        temperature: 0,
+        ...extra,
+      } as OpenAI.ChatCompletionCreateParamsNonStreaming);
       expect(chat.object).toBe('chat.completion');
       expect(chat.choices).toHaveLength(1);
       expect(chat.choices[0]!.message.content).toBe(expected.text);
@@ -52,7 +60,12 @@ for (const [model, extra, flags] of [
       expect(dlm.nfe).toBeGreaterThan(0);
       if (model === DIFFUSION) expect(dlm.settings).toMatchObject({ gen_length: 16, steps: 8 });
 
-      const completion = await client.completions.create({ model, prompt: `${content}\n`, max_tokens: 16, ...extra } as OpenAI.CompletionCreateParamsNonStreaming);
+      const completion = await client.completions.create({
+        model,
+        prompt: `${content}\n`,
+        max_tokens: 16,
+        ...extra,
+      } as OpenAI.CompletionCreateParamsNonStreaming);
       expect(completion.choices[0]!.text).toBe(expected.text);
 
       const stream = await client.chat.completions.create({
@@ -98,7 +111,8 @@ test('stop strings cut the text (finish_reason "stop"), streamed and not', async
     expect(whole.choices[0]!.text).toBe(full.slice(0, full.indexOf(stop)));
     expect(whole.choices[0]!.finish_reason).toBe('stop');
     let streamed = '';
-    for await (const chunk of await client.completions.create({ model, prompt: 'copy: abcdefgh\n', max_tokens: 16, stop, stream: true })) streamed += chunk.choices[0]?.text ?? '';
+    for await (const chunk of await client.completions.create({ model, prompt: 'copy: abcdefgh\n', max_tokens: 16, stop, stream: true }))
+      streamed += chunk.choices[0]?.text ?? '';
     expect(streamed).toBe(whole.choices[0]!.text);
   }
 });
@@ -124,7 +138,9 @@ test("bad requests get OpenAI's error objects: 400 naming the parameter, 404 for
   expect(twoChoices.status).toBe(400);
   expect(twoChoices.param).toBe('n');
 
-  const badSteps = await failure(() => client.chat.completions.create({ model: DIFFUSION, messages, max_tokens: 8, steps: 'L/x' } as OpenAI.ChatCompletionCreateParamsNonStreaming));
+  const badSteps = await failure(() =>
+    client.chat.completions.create({ model: DIFFUSION, messages, max_tokens: 8, steps: 'L/x' } as OpenAI.ChatCompletionCreateParamsNonStreaming),
+  );
   expect(badSteps.status).toBe(400);
   expect(badSteps.param).toBe('steps');
 

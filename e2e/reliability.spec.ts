@@ -27,12 +27,40 @@ function prng(seed: number) {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-  const pick = <T,>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!;
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!;
   return { next, pick };
 }
 
-const SEGMENTS = ['00000000-0000-0000-0000-000000000000', 'AAAAAAAAAAAAAAAAAAAAAA', '..', '%2e%2e%2f%2e%2e', '%00', '%ZZ', 'a'.repeat(3000), '%E2%98%83', '-1', 'null', '<script>', "'; DROP TABLE Run;--", 'tiny-llama-ar', 'x%20y'];
-const QUERIES = ['', '?format=xml', '?format=csv&table=nope', '?task=copy&length=-1', '?task=copy&length=1e309', '?task=%00&length=8', '?page=abc&pageSize=1e9', '?sort=__proto__&order=sideways', '?q=' + 'z'.repeat(5000), '?kind[]=1&kind[]=2', '?%ZZ=1', '?index=0.5&length=8&task=sort'];
+const SEGMENTS = [
+  '00000000-0000-0000-0000-000000000000',
+  'AAAAAAAAAAAAAAAAAAAAAA',
+  '..',
+  '%2e%2e%2f%2e%2e',
+  '%00',
+  '%ZZ',
+  'a'.repeat(3000),
+  '%E2%98%83',
+  '-1',
+  'null',
+  '<script>',
+  "'; DROP TABLE Run;--",
+  'tiny-llama-ar',
+  'x%20y',
+];
+const QUERIES = [
+  '',
+  '?format=xml',
+  '?format=csv&table=nope',
+  '?task=copy&length=-1',
+  '?task=copy&length=1e309',
+  '?task=%00&length=8',
+  '?page=abc&pageSize=1e9',
+  '?sort=__proto__&order=sideways',
+  '?q=' + 'z'.repeat(5000),
+  '?kind[]=1&kind[]=2',
+  '?%ZZ=1',
+  '?index=0.5&length=8&task=sort',
+];
 // Bodies that are never a valid request for any route: bad JSON, wrong shapes, wrong types for known fields.
 const BODIES = [
   '',
@@ -101,7 +129,12 @@ test('1,000 malformed requests to every route: no answer of 500 or more, and the
       const r = requests[at++]!;
       const label = `${r.method} ${r.url.slice(0, 120)} ${r.body?.slice(0, 60) ?? ''}`;
       try {
-        const response = await fetch(server.url + r.url, { method: r.method, body: r.body, headers: r.contentType ? { 'Content-Type': r.contentType } : {}, signal: AbortSignal.timeout(30_000) });
+        const response = await fetch(server.url + r.url, {
+          method: r.method,
+          body: r.body,
+          headers: r.contentType ? { 'Content-Type': r.contentType } : {},
+          signal: AbortSignal.timeout(30_000),
+        });
         await response.arrayBuffer();
         statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
         if (response.status >= 500) failures.push(`${response.status} ${label}`);
@@ -123,7 +156,12 @@ test('50 playground requests at once: each served to the end or refused with 429
   const body = JSON.stringify({ prompt: 'copy: ab\n', autoregressive: { maxNewTokens: 4 }, diffusion: { maxNewTokens: 4 }, store: false });
   const outcomes = await Promise.all(
     Array.from({ length: 50 }, async () => {
-      const response = await fetch(`${server.url}/api/playground`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body, signal: AbortSignal.timeout(90_000) });
+      const response = await fetch(`${server.url}/api/playground`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body,
+        signal: AbortSignal.timeout(90_000),
+      });
       const text = await response.text();
       return { status: response.status, retryAfter: response.headers.get('Retry-After'), text };
     }),
@@ -133,7 +171,10 @@ test('50 playground requests at once: each served to the end or refused with 429
   expect(served.length + refused.length, JSON.stringify(outcomes.map((o) => o.status))).toBe(50);
   expect(served.length).toBeGreaterThan(0);
   for (const o of served) {
-    const events = o.text.split('\n\n').filter((f) => f.startsWith('data: ')).map((f) => JSON.parse(f.slice(6)) as { type: string; engine?: string });
+    const events = o.text
+      .split('\n\n')
+      .filter((f) => f.startsWith('data: '))
+      .map((f) => JSON.parse(f.slice(6)) as { type: string; engine?: string });
     expect(events.filter((e) => e.type === 'done').map((e) => e.engine)).toEqual(['autoregressive', 'diffusion']);
     expect(events.at(-1)?.type).toBe('summary');
   }

@@ -20,7 +20,9 @@ test('dlm generate and dlm compare --models run the remote folder, labelled remo
   expect(remote.text).toBe('ba9x3k');
   expect(remote.hardware).toMatch(/^remote, network included \(127\.0\.0\.1:\d+\)$/);
 
-  const compared = JSON.parse(dlm('compare', '--models', `${REMOTE},tiny-llama-diffusion`, '--prompt', 'copy: abcd\\n', '--max-tokens', '4', '--repeats', '1', '--json', '--no-store'));
+  const compared = JSON.parse(
+    dlm('compare', '--models', `${REMOTE},tiny-llama-diffusion`, '--prompt', 'copy: abcd\\n', '--max-tokens', '4', '--repeats', '1', '--json', '--no-store'),
+  );
   const remoteRow = compared.runs.find((r: { model: string }) => r.model === REMOTE);
   expect(remoteRow.output).toBe('abcd');
   expect(remoteRow.measuredOn).toMatch(/remote, network included \(127\.0\.0\.1:\d+\)/);
@@ -28,7 +30,18 @@ test('dlm generate and dlm compare --models run the remote folder, labelled remo
 
 test('a stored sweep with the remote folder on the AR side stores runs labelled remote', () => {
   const spec = path.join(scratch, 'spec.json');
-  writeFileSync(spec, JSON.stringify({ title: 'e2e remote sweep', models: { autoregressive: REMOTE }, tasks: ['copy'], lengths: [8], itemsPerLength: 3, diffusion: { steps: 'L' }, warmup: 0 }));
+  writeFileSync(
+    spec,
+    JSON.stringify({
+      title: 'e2e remote sweep',
+      models: { autoregressive: REMOTE },
+      tasks: ['copy'],
+      lengths: [8],
+      itemsPerLength: 3,
+      diffusion: { steps: 'L' },
+      warmup: 0,
+    }),
+  );
   const { experimentId } = JSON.parse(dlm('bench', '--spec', spec, '--json'));
   const exported = JSON.parse(dlm('export', experimentId, '--format', 'json'));
   const remoteRuns = exported.runs.filter((r: { model: string }) => r.model === REMOTE);

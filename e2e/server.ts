@@ -41,7 +41,10 @@ export class TestServer {
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {
       if (this.child.exitCode !== null) throw new Error(`next start exited (${this.child.exitCode}):\n${this.log}`);
-      const ok = await fetch(`${this.url}/api/experiments?pageSize=1`).then((r) => r.ok, () => false);
+      const ok = await fetch(`${this.url}/api/experiments?pageSize=1`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) return;
       await new Promise((r) => setTimeout(r, 200));
     }

@@ -21,7 +21,8 @@ test.afterAll(async () => {
 });
 
 test('without the token: 401 on what changes things, reading still works', async () => {
-  const post = (path: string, headers: Record<string, string> = {}) => fetch(server.url + path, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: '{}' });
+  const post = (path: string, headers: Record<string, string> = {}) =>
+    fetch(server.url + path, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: '{}' });
   const api = await post('/api/experiments');
   expect(api.status).toBe(401);
   expect(api.headers.get('WWW-Authenticate')).toBe('Bearer');
@@ -67,7 +68,11 @@ test('the routes that run models are rate-limited per client: 429 with Retry-Aft
   const statuses: number[] = [];
   let retryAfter: string | null = null;
   for (let i = 0; i < 5; i++) {
-    const response = await fetch(`${server.url}/api/playground`, { method: 'POST', headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' }, body: '{"prompt":""}' });
+    const response = await fetch(`${server.url}/api/playground`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
+      body: '{"prompt":""}',
+    });
     statuses.push(response.status);
     if (response.status === 429) retryAfter = response.headers.get('Retry-After');
   }

@@ -31,8 +31,17 @@ interface Variant {
 const DIFFUSION_VARIANTS: Variant[] = [
   { name: 'steps=L', describe: 'steps = L, one block (the card default)', settings: {} },
   { name: 'steps=L/4', describe: 'steps = L/4 (4 tokens committed per step), one block', settings: {}, steps: { divisor: 4 } },
-  { name: 'threshold=0.9', describe: 'confidence threshold 0.9 (every masked token above it commits; at least one per step), one block', settings: { threshold: 0.9 } },
-  { name: `block=${BLOCK}`, describe: `semi-autoregressive blocks of ${BLOCK}, steps = L (one token per step)`, settings: { blockLength: BLOCK }, minLength: 128 },
+  {
+    name: 'threshold=0.9',
+    describe: 'confidence threshold 0.9 (every masked token above it commits; at least one per step), one block',
+    settings: { threshold: 0.9 },
+  },
+  {
+    name: `block=${BLOCK}`,
+    describe: `semi-autoregressive blocks of ${BLOCK}, steps = L (one token per step)`,
+    settings: { blockLength: BLOCK },
+    minLength: 128,
+  },
   {
     name: `block=${BLOCK} threshold=0.9 cache=dual`,
     describe: `blocks of ${BLOCK}, confidence threshold 0.9, Fast-dLLM's dual KV cache (the fast long-output setting of bench:engines)`,
@@ -46,11 +55,13 @@ const BLOCK_DIFFUSION_VARIANTS: Variant[] = [
   { name: 'steps=L', describe: 'one token per step inside each block (steps = cap), exact KV cache of finished blocks', settings: {} },
   { name: 'threshold=0.9', describe: 'confidence threshold 0.9 inside each block (at least one token per step), exact KV cache', settings: { threshold: 0.9 } },
 ];
-const variantsFor = (decoding: string) => (decoding === 'diffusion' ? DIFFUSION_VARIANTS : decoding === 'block_diffusion' ? BLOCK_DIFFUSION_VARIANTS : AR_VARIANTS);
+const variantsFor = (decoding: string) =>
+  decoding === 'diffusion' ? DIFFUSION_VARIANTS : decoding === 'block_diffusion' ? BLOCK_DIFFUSION_VARIANTS : AR_VARIANTS;
 const AR_EXTRA_TOKENS = 8; // as in models/train/evaluate.py
 const args = parseArgs(process.argv.slice(2), { values: ['n-short', 'n-128', 'n-256', 'threads', 'ep', 'graph-opt', 'models'] });
 const session = readSessionSettings(args);
-const nFor = (length: number) => (length <= 64 ? intFlag(args, 'n-short', 50, 1) : length <= 128 ? intFlag(args, 'n-128', 20, 1) : intFlag(args, 'n-256', 10, 1));
+const nFor = (length: number) =>
+  length <= 64 ? intFlag(args, 'n-short', 50, 1) : length <= 128 ? intFlag(args, 'n-128', 20, 1) : intFlag(args, 'n-256', 10, 1);
 const modelIds = args.values.get('models')?.split(',') ?? [BUNDLED_AR_MODEL_ID, BUNDLED_DIFFUSION_MODEL_ID];
 // AR gets the recipe's budget (answer + 8 tokens, so a missing <eos> shows as extra output); diffusion the
 // answer budget as its canvas (evaluateRecords' default), exactly as models/train/evaluate.py decodes.
@@ -70,9 +81,13 @@ for (const id of modelIds) {
         try {
           const outputLength = model.config.decoding === 'diffusion' ? undefined : arBudget;
           const settings = { temperature: 0, remasking: 'low_confidence' as const, ...variant.settings };
-          const { cells: [cell] } = await evaluateRecords(model, records, settings, { outputLength, steps: variant.steps });
+          const {
+            cells: [cell],
+          } = await evaluateRecords(model, records, settings, { outputLength, steps: variant.steps });
           cells.push(cell!);
-          console.error(`${id} ${variant.name} ${family.name} L=${length}: ${cell!.passed}/${cell!.n} passed, median ${cell!.medianTotalMs.toFixed(1)} ms, NFE ${cell!.medianForwardPasses}`);
+          console.error(
+            `${id} ${variant.name} ${family.name} L=${length}: ${cell!.passed}/${cell!.n} passed, median ${cell!.medianTotalMs.toFixed(1)} ms, NFE ${cell!.medianForwardPasses}`,
+          );
         } catch (error) {
           if (!(error instanceof SettingsError)) throw error;
           // e.g. code at 256: its worded spec alone is ~830 tokens, so prompt + answer exceed the context;
@@ -90,7 +105,12 @@ for (const id of modelIds) {
     model: id,
     modelSha256: model.info.sha256,
     engine: model.config.decoding,
-    decoding: model.config.decoding === 'block_diffusion' ? `blocks of ${model.config.blockSize ?? '?'} with an exact KV cache, one token per step, low_confidence remasking, temperature 0, cap = answer length + ${AR_EXTRA_TOKENS}` : model.config.decoding === 'diffusion' ? `canvas L = answer budget (copy/reverse/sort/code: L, add: K+1), steps = L, block = L, low_confidence remasking, temperature 0, ${model.config.diffusionLogits} logits` : `greedy with KV cache, max new tokens = answer length + ${AR_EXTRA_TOKENS}`,
+    decoding:
+      model.config.decoding === 'block_diffusion'
+        ? `blocks of ${model.config.blockSize ?? '?'} with an exact KV cache, one token per step, low_confidence remasking, temperature 0, cap = answer length + ${AR_EXTRA_TOKENS}`
+        : model.config.decoding === 'diffusion'
+          ? `canvas L = answer budget (copy/reverse/sort/code: L, add: K+1), steps = L, block = L, low_confidence remasking, temperature 0, ${model.config.diffusionLogits} logits`
+          : `greedy with KV cache, max new tokens = answer length + ${AR_EXTRA_TOKENS}`,
     split: 'eval',
     seed: 0,
     hardware: hardwareLabel(session),

@@ -25,7 +25,12 @@ const targets = [
 ];
 const stamp = new Date().toISOString().replace(/\D/g, '').slice(0, 14);
 for (const { provider, schema, migrationsDir } of targets) {
-  const previous = existsSync(migrationsDir) ? readdirSync(migrationsDir).filter((d) => /^\d+_/.test(d)).sort().at(-1) : undefined;
+  const previous = existsSync(migrationsDir)
+    ? readdirSync(migrationsDir)
+        .filter((d) => /^\d+_/.test(d))
+        .sort()
+        .at(-1)
+    : undefined;
   const from = previous ? ['--from-schema-datamodel', path.join(migrationsDir, previous, SNAPSHOT)] : ['--from-empty'];
   const diff = spawnSync(
     process.execPath,

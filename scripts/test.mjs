@@ -34,7 +34,9 @@ function run(command, args, env) {
 }
 
 async function unitTests() {
-  const files = findTests(path.join(root, 'lib')).concat(findTests(path.join(root, 'tests'))).sort();
+  const files = findTests(path.join(root, 'lib'))
+    .concat(findTests(path.join(root, 'tests')))
+    .sort();
   // A throwaway database for any test that forgets to make its own: never the user's data/playground.db.
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'dlm-unit-'));
   const { code, output } = await run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {

@@ -19,7 +19,11 @@ const items = path.join(scratch, 'items.jsonl');
 const env = { ...process.env, DATABASE_URL: `file:${path.join(scratch, 'gpu.db')}` };
 const dlm = (...args: string[]) => spawnSync(process.execPath, [path.join(projectRoot(), 'bin', 'dlm.mjs'), ...args], { encoding: 'utf8', env });
 const sweep = (...args: string[]) =>
-  spawnSync(process.execPath, ['--import', 'tsx', path.join(projectRoot(), 'scripts', 'gpu-run', 'engines-sweep.ts'), '--items', items, '--threads', '1', ...args], { encoding: 'utf8', env });
+  spawnSync(
+    process.execPath,
+    ['--import', 'tsx', path.join(projectRoot(), 'scripts', 'gpu-run', 'engines-sweep.ts'), '--items', items, '--threads', '1', ...args],
+    { encoding: 'utf8', env },
+  );
 
 before(() => {
   const made = dlm('tasks', 'generate', '--task', 'copy,sort', '--lengths', '16,64', '--n', '4', '--split', 'eval', '--out', items);
@@ -47,7 +51,11 @@ test('the CPU sweep imports as an experiment labelled CPU, with pass/fail recomp
   const imported = dlm('import', out);
   assert.equal(imported.status, 0, imported.stderr);
   const id = /experiment (\S+)/.exec(imported.stdout)![1]!;
-  const shown = JSON.parse(dlm('show', id, '--json').stdout) as { runCount: number; environment: { executionProvider: string; gpuModel: string | null }; aggregates: { setting: string; passRate: number }[] };
+  const shown = JSON.parse(dlm('show', id, '--json').stdout) as {
+    runCount: number;
+    environment: { executionProvider: string; gpuModel: string | null };
+    aggregates: { setting: string; passRate: number }[];
+  };
   assert.equal(shown.runCount, 10);
   assert.equal(shown.environment.executionProvider, 'cpu');
   assert.equal(shown.environment.gpuModel, null);

@@ -17,7 +17,9 @@ interface Summary {
 const chainLength = (summary: Summary): number => 1 + (summary.init?.summary ? chainLength(summary.init.summary) : 0);
 
 const modelsDir = path.join(projectRoot(), 'models');
-const cards = readdirSync(modelsDir).filter((id) => existsSync(path.join(modelsDir, id, 'README.md')) && existsSync(path.join(modelsDir, id, 'train_summary.json')));
+const cards = readdirSync(modelsDir).filter(
+  (id) => existsSync(path.join(modelsDir, id, 'README.md')) && existsSync(path.join(modelsDir, id, 'train_summary.json')),
+);
 
 test('there are trained bundled models with cards', () => assert.ok(cards.length >= 2, cards.join(', ')));
 

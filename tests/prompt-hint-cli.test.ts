@@ -7,7 +7,11 @@ import { BUNDLED_AR_MODEL_ID } from '../lib/harness/bundled-models.ts';
 import { projectRoot } from '../lib/paths.ts';
 
 const generate = (prompt: string) =>
-  spawnSync(process.execPath, [path.join(projectRoot(), 'bin', 'dlm.mjs'), 'generate', '--model', BUNDLED_AR_MODEL_ID, '--prompt', prompt, '--max-tokens', '2', '--threads', '1'], { encoding: 'utf8' });
+  spawnSync(
+    process.execPath,
+    [path.join(projectRoot(), 'bin', 'dlm.mjs'), 'generate', '--model', BUNDLED_AR_MODEL_ID, '--prompt', prompt, '--max-tokens', '2', '--threads', '1'],
+    { encoding: 'utf8' },
+  );
 
 test('dlm generate hints at the missing newline, and only then', () => {
   const missing = generate('sort: 3141');

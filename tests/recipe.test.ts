@@ -10,11 +10,15 @@ import { projectRoot } from '../lib/paths.ts';
 const python = '/usr/bin/python3';
 const hasTorch = spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
 
-test('training recipe selftest (PyTorch)', { skip: !hasTorch && 'Debian PyTorch not installed: apt-get install -y python3-torch python3-onnx libopenblas0-pthread', timeout: 120_000 }, () => {
-  const run = spawnSync(python, [path.join(projectRoot(), 'models', 'train', 'selftest.py')], {
-    encoding: 'utf8',
-    env: { ...process.env, OMP_WAIT_POLICY: 'PASSIVE' },
-  });
-  assert.equal(run.status, 0, run.stderr || run.stdout);
-  assert.match(run.stdout, /selftest ok \(878720 params per model\)/);
-});
+test(
+  'training recipe selftest (PyTorch)',
+  { skip: !hasTorch && 'Debian PyTorch not installed: apt-get install -y python3-torch python3-onnx libopenblas0-pthread', timeout: 120_000 },
+  () => {
+    const run = spawnSync(python, [path.join(projectRoot(), 'models', 'train', 'selftest.py')], {
+      encoding: 'utf8',
+      env: { ...process.env, OMP_WAIT_POLICY: 'PASSIVE' },
+    });
+    assert.equal(run.status, 0, run.stderr || run.stdout);
+    assert.match(run.stdout, /selftest ok \(878720 params per model\)/);
+  },
+);

@@ -29,7 +29,11 @@ function ClaimCard({ report }: { report: ClaimReport }) {
     setBusy(true);
     setError(null);
     try {
-      const response = await authorizedFetch('/api/experiments', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(report.preset) });
+      const response = await authorizedFetch('/api/experiments', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(report.preset),
+      });
       const body = (await response.json().catch(() => ({}))) as { id?: string; error?: string };
       if (response.status === 202 && body.id) router.push(`/experiments/${body.id}`);
       else setError(body.error ?? `HTTP ${response.status}`);
@@ -62,8 +66,8 @@ function ClaimCard({ report }: { report: ClaimReport }) {
       {source ? (
         <p className="muted" data-testid="source">
           From <a href={`/experiments/${source.experimentId}`}>experiment {source.experimentId.slice(0, 8)}</a> ({source.status}, {source.runs}
-          {source.cells === null ? '' : ` of ${source.cells}`} runs, {source.createdAt.slice(0, 16).replace('T', ' ')}), measured on <strong>{source.hardware}</strong>; models:{' '}
-          {source.models.map((m) => `${m.engine} ${m.id} (${m.where})`).join(', ')}.
+          {source.cells === null ? '' : ` of ${source.cells}`} runs, {source.createdAt.slice(0, 16).replace('T', ' ')}), measured on{' '}
+          <strong>{source.hardware}</strong>; models: {source.models.map((m) => `${m.engine} ${m.id} (${m.where})`).join(', ')}.
         </p>
       ) : (
         <p className="muted">Not run on this machine yet.</p>

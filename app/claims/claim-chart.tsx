@@ -36,7 +36,9 @@ export function ClaimChart({ id, chart, note }: { id: string; chart: ClaimChartD
   return (
     <ChartCard id={id} title={chart.title} note={note} data={data}>
       <LengthChart data={data} lengths={lengths} y={y}>
-        {chart.reference && <ReferenceLine y={chart.reference.y} stroke="currentColor" strokeDasharray="2 2" label={{ value: chart.reference.label, position: 'right' }} />}
+        {chart.reference && (
+          <ReferenceLine y={chart.reference.y} stroke="currentColor" strokeDasharray="2 2" label={{ value: chart.reference.label, position: 'right' }} />
+        )}
         <Lines series={series} errorKey />
       </LengthChart>
     </ChartCard>

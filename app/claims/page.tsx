@@ -18,9 +18,8 @@ export default async function ClaimsPage() {
     <>
       <h1>The article’s claims, checked here</h1>
       <p className="lead">
-        The Gemini Diffusion article’s five claims, each measured on this machine by a preset sweep over the bundled pair. A verdict (holds, does not
-        hold, not enough evidence) is computed from the newest stored experiment of its preset every time this page loads; <code>dlm claims</code>{' '}
-        prints the same.
+        The Gemini Diffusion article’s five claims, each measured on this machine by a preset sweep over the bundled pair. A verdict (holds, does not hold, not
+        enough evidence) is computed from the newest stored experiment of its preset every time this page loads; <code>dlm claims</code> prints the same.
       </p>
       {'error' in loaded ? (
         <p className="error-box" data-testid="database-error">

@@ -3,7 +3,6 @@
 import { useEffect, useState } from 'react';
 import type { HistoryRow as Row } from '@/lib/harness/history.ts';
 
-
 type Sort = 'created' | 'title' | 'status' | 'runs';
 
 export function History({ tasks, statuses, refreshKey = 0 }: { tasks: readonly string[]; statuses: readonly string[]; refreshKey?: number }) {

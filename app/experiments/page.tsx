@@ -11,8 +11,8 @@ export default async function ExperimentsPage() {
     <>
       <h1>Experiments</h1>
       <p className="lead">
-        Sweeps over output length and decoding settings, with both engines on the same items. A sweep runs in the background in this server; the
-        CLI's <code>dlm bench</code> writes to the same history.
+        Sweeps over output length and decoding settings, with both engines on the same items. A sweep runs in the background in this server; the CLI's{' '}
+        <code>dlm bench</code> writes to the same history.
       </p>
       <ExperimentsClient empty={count === 0} tasks={TASK_NAMES} statuses={EXPERIMENT_STATUSES} />
     </>

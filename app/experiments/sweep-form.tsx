@@ -3,7 +3,15 @@
 import { useEffect, useState } from 'react';
 import { authorizedFetch } from '../token-dialog.tsx';
 
-export const DEFAULT_SMALL_SWEEP = { title: 'default small sweep', tasks: ['copy'], lengths: [8, 16], itemsPerLength: 3, diffusion: [{ steps: ['L', 'L/4'] }], warmup: 1, repeats: 1 };
+export const DEFAULT_SMALL_SWEEP = {
+  title: 'default small sweep',
+  tasks: ['copy'],
+  lengths: [8, 16],
+  itemsPerLength: 3,
+  diffusion: [{ steps: ['L', 'L/4'] }],
+  warmup: 1,
+  repeats: 1,
+};
 
 interface Progress {
   status: string;
@@ -95,7 +103,11 @@ export function SweepForm({ tasks: taskNames, onStarted }: { tasks: readonly str
     setErrors({});
     setBusy(true);
     try {
-      const response = await authorizedFetch('/api/experiments', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(spec) });
+      const response = await authorizedFetch('/api/experiments', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(spec),
+      });
       const body = await response.json();
       if (!response.ok) setErrors({ [body.field ? inputFor(body.field) : 'form']: body.error });
       else {
@@ -112,7 +124,16 @@ export function SweepForm({ tasks: taskNames, onStarted }: { tasks: readonly str
     const diffusion: Record<string, unknown>[] = [];
     if (steps.trim()) diffusion.push({ steps: list(steps) });
     if (threshold.trim()) diffusion.push({ threshold: list(threshold) });
-    return { title, tasks, lengths: list(lengths), itemsPerLength: num(items), ...(diffusion.length ? { diffusion } : {}), repeats: num(repeats), warmup: num(warmup), ...(threads.trim() ? { threads: num(threads) } : {}) };
+    return {
+      title,
+      tasks,
+      lengths: list(lengths),
+      itemsPerLength: num(items),
+      ...(diffusion.length ? { diffusion } : {}),
+      repeats: num(repeats),
+      warmup: num(warmup),
+      ...(threads.trim() ? { threads: num(threads) } : {}),
+    };
   }
 
   const message = (field: string) =>
@@ -144,7 +165,13 @@ export function SweepForm({ tasks: taskNames, onStarted }: { tasks: readonly str
           <legend>Tasks</legend>
           {taskNames.map((t) => (
             <label key={t} className="check">
-              <input type="checkbox" checked={tasks.includes(t)} onChange={(e) => setTasks(e.target.checked ? [...tasks, t] : tasks.filter((x) => x !== t))} data-testid={`sweep-task-${t}`} /> {t}
+              <input
+                type="checkbox"
+                checked={tasks.includes(t)}
+                onChange={(e) => setTasks(e.target.checked ? [...tasks, t] : tasks.filter((x) => x !== t))}
+                data-testid={`sweep-task-${t}`}
+              />{' '}
+              {t}
             </label>
           ))}
           {message('tasks')}
@@ -167,7 +194,13 @@ export function SweepForm({ tasks: taskNames, onStarted }: { tasks: readonly str
           </label>
           <label>
             Thresholds
-            <input value={threshold} placeholder="e.g. 0.9" onChange={(e) => setThreshold(e.target.value)} data-testid="sweep-threshold" {...invalid('threshold')} />
+            <input
+              value={threshold}
+              placeholder="e.g. 0.9"
+              onChange={(e) => setThreshold(e.target.value)}
+              data-testid="sweep-threshold"
+              {...invalid('threshold')}
+            />
             {message('threshold')}
           </label>
           <label>
@@ -209,7 +242,11 @@ export function DefaultSweepButton() {
         type="button"
         data-testid="default-sweep"
         onClick={async () => {
-          const response = await authorizedFetch('/api/experiments', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(DEFAULT_SMALL_SWEEP) });
+          const response = await authorizedFetch('/api/experiments', {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify(DEFAULT_SMALL_SWEEP),
+          });
           const body = await response.json();
           if (response.ok) setId(body.id);
           else setError(body.error);

@@ -9,7 +9,17 @@ import { REMASKING_POLICIES } from '@/lib/engines/settings.ts';
 import { CACHE_MODES } from '@/lib/engines/types.ts';
 import type { ModelChoice, ModelChoices } from '@/lib/harness/model-choices.ts';
 import type { PlaygroundEvent } from '@/lib/harness/playground.ts';
-import { blockSpeedup, canvasCells, counters, emptySides, foldEvent, type Side, type Sides, speedupVerdict, splitFrames } from '@/lib/harness/playground-state.ts';
+import {
+  blockSpeedup,
+  canvasCells,
+  counters,
+  emptySides,
+  foldEvent,
+  type Side,
+  type Sides,
+  speedupVerdict,
+  splitFrames,
+} from '@/lib/harness/playground-state.ts';
 
 type Event = PlaygroundEvent; // the server's event stream (lib/harness/playground.ts), declared there once
 // Choice lists come from lib (declared once); task names arrive as props from the server page.
@@ -24,7 +34,15 @@ function FieldMessage({ field, errors }: { field: string; errors: Record<string,
   ) : null;
 }
 
-export function Playground({ tasks, blockModel = null, modelChoices = null }: { tasks: readonly string[]; blockModel?: string | null; modelChoices?: ModelChoices | null }) {
+export function Playground({
+  tasks,
+  blockModel = null,
+  modelChoices = null,
+}: {
+  tasks: readonly string[];
+  blockModel?: string | null;
+  modelChoices?: ModelChoices | null;
+}) {
   const [arModel, setArModel] = useState(modelChoices?.autoregressive[0]?.id ?? '');
   const [dfModel, setDfModel] = useState(modelChoices?.diffusion[0]?.id ?? '');
   const [mode, setMode] = useState<'item' | 'prompt'>('item');
@@ -34,7 +52,16 @@ export function Playground({ tasks, blockModel = null, modelChoices = null }: { 
   const [itemIndex, setItemIndex] = useState('0');
   const [item, setItem] = useState<{ prompt: string; answer: string } | null>(null);
   const [ar, setAr] = useState({ maxNewTokens: '', temperature: '0', topK: '0', topP: '1' });
-  const [df, setDf] = useState({ maxNewTokens: '', steps: '', blockLength: '', remasking: 'low_confidence', threshold: '', factor: '', cache: 'none', temperature: '0' });
+  const [df, setDf] = useState({
+    maxNewTokens: '',
+    steps: '',
+    blockLength: '',
+    remasking: 'low_confidence',
+    threshold: '',
+    factor: '',
+    cache: 'none',
+    temperature: '0',
+  });
   const [bd, setBd] = useState({ maxNewTokens: '', steps: '', remasking: 'low_confidence', threshold: '', factor: '', temperature: '0' });
   const [runBlock, setRunBlock] = useState(blockModel !== null);
   const [seed, setSeed] = useState('0');
@@ -92,9 +119,27 @@ export function Playground({ tasks, blockModel = null, modelChoices = null }: { 
     const body = {
       ...(mode === 'item' ? { item: { task, length: num(itemLength), index: num(itemIndex) } } : { prompt: prompt.replace(/\\n/g, '\n') }),
       autoregressive: { maxNewTokens: num(ar.maxNewTokens), temperature: num(ar.temperature), topK: num(ar.topK), topP: num(ar.topP) },
-      diffusion: { maxNewTokens: num(df.maxNewTokens), steps: df.steps.trim() === '' ? undefined : /^\d+$/.test(df.steps.trim()) ? Number(df.steps) : df.steps.trim(), blockLength: num(df.blockLength), remasking: df.remasking, threshold: num(df.threshold), factor: num(df.factor), cache: df.cache, temperature: num(df.temperature) },
+      diffusion: {
+        maxNewTokens: num(df.maxNewTokens),
+        steps: df.steps.trim() === '' ? undefined : /^\d+$/.test(df.steps.trim()) ? Number(df.steps) : df.steps.trim(),
+        blockLength: num(df.blockLength),
+        remasking: df.remasking,
+        threshold: num(df.threshold),
+        factor: num(df.factor),
+        cache: df.cache,
+        temperature: num(df.temperature),
+      },
       ...(blockModel && runBlock
-        ? { blockDiffusion: { maxNewTokens: num(bd.maxNewTokens), steps: bd.steps.trim() === '' ? undefined : /^\d+$/.test(bd.steps.trim()) ? Number(bd.steps) : bd.steps.trim(), remasking: bd.remasking, threshold: num(bd.threshold), factor: num(bd.factor), temperature: num(bd.temperature) } }
+        ? {
+            blockDiffusion: {
+              maxNewTokens: num(bd.maxNewTokens),
+              steps: bd.steps.trim() === '' ? undefined : /^\d+$/.test(bd.steps.trim()) ? Number(bd.steps) : bd.steps.trim(),
+              remasking: bd.remasking,
+              threshold: num(bd.threshold),
+              factor: num(bd.factor),
+              temperature: num(bd.temperature),
+            },
+          }
         : {}),
       seed: num(seed),
       threads: num(threads),
@@ -105,7 +150,12 @@ export function Playground({ tasks, blockModel = null, modelChoices = null }: { 
     abort.current = controller;
     setRunning(true);
     try {
-      const response = await authorizedFetch('/api/playground', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), signal: controller.signal });
+      const response = await authorizedFetch('/api/playground', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+        signal: controller.signal,
+      });
       if (!response.ok) {
         const problem = await response.json().catch(() => ({ error: `HTTP ${response.status}` }));
         const retry = response.headers.get('Retry-After');
@@ -165,18 +215,30 @@ export function Playground({ tasks, blockModel = null, modelChoices = null }: { 
               </label>
               <label>
                 Length
-                <input inputMode="numeric" value={itemLength} onChange={(e) => setItemLength(e.target.value)} data-testid="item-length" {...fieldProps('item.length')} />
+                <input
+                  inputMode="numeric"
+                  value={itemLength}
+                  onChange={(e) => setItemLength(e.target.value)}
+                  data-testid="item-length"
+                  {...fieldProps('item.length')}
+                />
                 <FieldMessage field="item.length" errors={errors} />
               </label>
               <label>
                 Index
-                <input inputMode="numeric" value={itemIndex} onChange={(e) => setItemIndex(e.target.value)} data-testid="item-index" {...fieldProps('item.index')} />
+                <input
+                  inputMode="numeric"
+                  value={itemIndex}
+                  onChange={(e) => setItemIndex(e.target.value)}
+                  data-testid="item-index"
+                  {...fieldProps('item.index')}
+                />
                 <FieldMessage field="item.index" errors={errors} />
               </label>
               {item && (
                 <p className="item-preview">
-                  <span className="muted">prompt</span> <code data-testid="item-prompt">{JSON.stringify(item.prompt)}</code> <span className="muted">expected</span>{' '}
-                  <code data-testid="item-expected">{item.answer}</code>
+                  <span className="muted">prompt</span> <code data-testid="item-prompt">{JSON.stringify(item.prompt)}</code>{' '}
+                  <span className="muted">expected</span> <code data-testid="item-expected">{item.answer}</code>
                 </p>
               )}
             </div>
@@ -195,7 +257,13 @@ export function Playground({ tasks, blockModel = null, modelChoices = null }: { 
             {(['maxNewTokens', 'temperature', 'topK', 'topP'] as const).map((k) => (
               <label key={k}>
                 {{ maxNewTokens: 'Max tokens', temperature: 'Temperature', topK: 'Top-k', topP: 'Top-p' }[k]}
-                <input value={ar[k]} placeholder={k === 'maxNewTokens' ? 'auto' : undefined} onChange={(e) => setAr({ ...ar, [k]: e.target.value })} data-testid={`ar-${k}`} {...fieldProps(`autoregressive.${k}`)} />
+                <input
+                  value={ar[k]}
+                  placeholder={k === 'maxNewTokens' ? 'auto' : undefined}
+                  onChange={(e) => setAr({ ...ar, [k]: e.target.value })}
+                  data-testid={`ar-${k}`}
+                  {...fieldProps(`autoregressive.${k}`)}
+                />
                 <FieldMessage field={`autoregressive.${k}`} errors={errors} />
               </label>
             ))}
@@ -208,8 +276,23 @@ export function Playground({ tasks, blockModel = null, modelChoices = null }: { 
           <div className="row">
             {(['maxNewTokens', 'steps', 'blockLength', 'threshold', 'factor', 'temperature'] as const).map((k) => (
               <label key={k}>
-                {{ maxNewTokens: 'Length', steps: 'Steps (N, L, L/4)', blockLength: 'Block', threshold: 'Threshold', factor: 'Factor', temperature: 'Temperature' }[k]}
-                <input value={df[k]} placeholder={k === 'threshold' || k === 'factor' ? 'off' : k === 'temperature' ? undefined : 'auto'} onChange={(e) => setDf({ ...df, [k]: e.target.value })} data-testid={`df-${k}`} {...fieldProps(`diffusion.${k}`)} />
+                {
+                  {
+                    maxNewTokens: 'Length',
+                    steps: 'Steps (N, L, L/4)',
+                    blockLength: 'Block',
+                    threshold: 'Threshold',
+                    factor: 'Factor',
+                    temperature: 'Temperature',
+                  }[k]
+                }
+                <input
+                  value={df[k]}
+                  placeholder={k === 'threshold' || k === 'factor' ? 'off' : k === 'temperature' ? undefined : 'auto'}
+                  onChange={(e) => setDf({ ...df, [k]: e.target.value })}
+                  data-testid={`df-${k}`}
+                  {...fieldProps(`diffusion.${k}`)}
+                />
                 <FieldMessage field={`diffusion.${k}`} errors={errors} />
               </label>
             ))}
@@ -243,7 +326,13 @@ export function Playground({ tasks, blockModel = null, modelChoices = null }: { 
               {(['maxNewTokens', 'steps', 'threshold', 'factor', 'temperature'] as const).map((k) => (
                 <label key={k}>
                   {{ maxNewTokens: 'Max tokens (cap)', steps: 'Steps (N, L, L/4)', threshold: 'Threshold', factor: 'Factor', temperature: 'Temperature' }[k]}
-                  <input value={bd[k]} placeholder={k === 'threshold' || k === 'factor' ? 'off' : k === 'temperature' ? undefined : 'auto'} onChange={(e) => setBd({ ...bd, [k]: e.target.value })} data-testid={`bd-${k}`} {...fieldProps(`blockDiffusion.${k}`)} />
+                  <input
+                    value={bd[k]}
+                    placeholder={k === 'threshold' || k === 'factor' ? 'off' : k === 'temperature' ? undefined : 'auto'}
+                    onChange={(e) => setBd({ ...bd, [k]: e.target.value })}
+                    data-testid={`bd-${k}`}
+                    {...fieldProps(`blockDiffusion.${k}`)}
+                  />
                   <FieldMessage field={`blockDiffusion.${k}`} errors={errors} />
                 </label>
               ))}
@@ -256,7 +345,10 @@ export function Playground({ tasks, blockModel = null, modelChoices = null }: { 
                 </select>
               </label>
             </div>
-            <p className="muted">Blocks of the model&apos;s size, each denoised in parallel on an exact KV cache of the finished ones; stops at &lt;eos&gt;, so max tokens is a cap.</p>
+            <p className="muted">
+              Blocks of the model&apos;s size, each denoised in parallel on an exact KV cache of the finished ones; stops at &lt;eos&gt;, so max tokens is a
+              cap.
+            </p>
             <FieldMessage field="blockDiffusion" errors={errors} />
           </fieldset>
         )}
@@ -296,7 +388,12 @@ export function Playground({ tasks, blockModel = null, modelChoices = null }: { 
       )}
       {meta && (
         <p className="muted" data-testid="run-meta">
-          Measured on <strong>{meta.hardware}</strong> (threads {meta.threads ?? 'default'}); the engines run one after the other so neither slows the other. {meta.expected !== null && <>Expected: <code data-testid="expected">{meta.expected}</code></>}
+          Measured on <strong>{meta.hardware}</strong> (threads {meta.threads ?? 'default'}); the engines run one after the other so neither slows the other.{' '}
+          {meta.expected !== null && (
+            <>
+              Expected: <code data-testid="expected">{meta.expected}</code>
+            </>
+          )}
         </p>
       )}
       <div className={blockModel && runBlock ? 'panels three' : 'panels'}>
@@ -306,7 +403,15 @@ export function Playground({ tasks, blockModel = null, modelChoices = null }: { 
         ) : (
           <DiffusionPanel side={sides.diffusion} model={meta?.models.diffusion} replay={replay} setReplay={setReplay} />
         )}
-        {blockModel && runBlock && <DiffusionPanel side={sides.block_diffusion} model={meta?.models.block_diffusion ?? blockModel} replay={blockReplay} setReplay={setBlockReplay} block />}
+        {blockModel && runBlock && (
+          <DiffusionPanel
+            side={sides.block_diffusion}
+            model={meta?.models.block_diffusion ?? blockModel}
+            replay={blockReplay}
+            setReplay={setBlockReplay}
+            block
+          />
+        )}
       </div>
       {summary && (
         <div className="card summary" data-testid="summary">
@@ -342,7 +447,19 @@ function Verdict({ passed }: { passed: boolean | null | undefined }) {
 }
 
 /** Each panel's model: any local model of its kind or remote model of its paradigm (shown when there is a choice). */
-function ModelPicker({ side, choices, value, onChange, errors }: { side: 'autoregressive' | 'diffusion'; choices?: ModelChoice[]; value: string; onChange: (id: string) => void; errors: Record<string, string> }) {
+function ModelPicker({
+  side,
+  choices,
+  value,
+  onChange,
+  errors,
+}: {
+  side: 'autoregressive' | 'diffusion';
+  choices?: ModelChoice[];
+  value: string;
+  onChange: (id: string) => void;
+  errors: Record<string, string>;
+}) {
   if (!choices || choices.length < 2) return null;
   return (
     <label className="model-picker">
@@ -356,7 +473,9 @@ function ModelPicker({ side, choices, value, onChange, errors }: { side: 'autore
           </option>
         ))}
       </select>
-      {choices.find((c) => c.id === value)?.remote && <span className="muted">{side === 'diffusion' ? 'remote: only length, temperature and seed apply; ' : ''}figures include the network</span>}
+      {choices.find((c) => c.id === value)?.remote && (
+        <span className="muted">{side === 'diffusion' ? 'remote: only length, temperature and seed apply; ' : ''}figures include the network</span>
+      )}
       <FieldMessage field={`models.${side}`} errors={errors} />
     </label>
   );
@@ -395,7 +514,11 @@ function ArPanel({ side, model, remote }: { side: Side; model?: string; remote?:
         </span>{' '}
         Autoregressive {model && <span className="muted mono">{model}</span>} <Verdict passed={side.done?.passed} />
       </h2>
-      {remote && <p className="muted" data-testid="ar-remote">{remote}</p>}
+      {remote && (
+        <p className="muted" data-testid="ar-remote">
+          {remote}
+        </p>
+      )}
       <pre className="stream" data-testid="ar-output" aria-live="polite">
         {side.tokens.join('')}
         {side.started && !side.done && <span className="cursor">▍</span>}
@@ -407,7 +530,19 @@ function ArPanel({ side, model, remote }: { side: Side; model?: string; remote?:
 }
 
 /** The diffusion canvas; with `block`, block diffusion's: only the blocks opened by the shown step, a gap between blocks. */
-function DiffusionPanel({ side, model, replay, setReplay, block = false }: { side: Side; model?: string; replay: number | null; setReplay: (n: number | null) => void; block?: boolean }) {
+function DiffusionPanel({
+  side,
+  model,
+  replay,
+  setReplay,
+  block = false,
+}: {
+  side: Side;
+  model?: string;
+  replay: number | null;
+  setReplay: (n: number | null) => void;
+  block?: boolean;
+}) {
   const id = (name: string) => (block ? `block-${name}` : name); // test ids stay unique with two canvases
   // Steps can arrive faster than the screen refreshes (a few ms each on small canvases): show them one per
   // frame so every intermediate canvas is seen. Display only; the timings are measured on the server.
@@ -446,9 +581,7 @@ function DiffusionPanel({ side, model, replay, setReplay, block = false }: { sid
           <input type="range" min={0} max={side.steps.length} value={shown} onChange={(e) => setReplay(Number(e.target.value))} data-testid={id('replay')} />
         </label>
       )}
-      <p className="legend muted">
-        Colour = confidence when committed (pale: low, strong: high; hover for the number). ∎ = end of output.
-      </p>
+      <p className="legend muted">Colour = confidence when committed (pale: low, strong: high; hover for the number). ∎ = end of output.</p>
       {side.done && (
         <pre className="stream" data-testid={block ? 'block-output' : 'diffusion-output'}>
           {side.done.text}

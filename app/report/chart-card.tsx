@@ -13,7 +13,19 @@ function download(name: string, type: string, body: BlobPart) {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-export function ChartCard({ id, title, note, data, children }: { id: string; title: string; note?: string; data: Record<string, unknown>[]; children: ReactNode }) {
+export function ChartCard({
+  id,
+  title,
+  note,
+  data,
+  children,
+}: {
+  id: string;
+  title: string;
+  note?: string;
+  data: Record<string, unknown>[];
+  children: ReactNode;
+}) {
   const box = useRef<HTMLDivElement>(null);
   const [status, setStatus] = useState('');
   const svgText = () => {

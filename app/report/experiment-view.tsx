@@ -4,7 +4,21 @@
 // the environment. The experiment page and its read-only share page both render this (readOnly drops every
 // control that could change or start anything, and the overlay).
 import { type ReactElement, type ReactNode, useEffect, useMemo, useState } from 'react';
-import { Area, CartesianGrid, ComposedChart, ErrorBar, Legend, Line, ReferenceLine, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
+import {
+  Area,
+  CartesianGrid,
+  ComposedChart,
+  ErrorBar,
+  Legend,
+  Line,
+  ReferenceLine,
+  ResponsiveContainer,
+  Scatter,
+  ScatterChart,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
 import type { Aggregate } from '@/lib/harness/aggregate.ts';
 import { formatCost } from '@/lib/harness/cost-format.ts';
 import {
@@ -34,7 +48,11 @@ export { AR_COLOUR, DIFFUSION_COLOURS } from '@/lib/harness/report-series.ts';
 const compactTick = new Intl.NumberFormat('en', { notation: 'compact', maximumSignificantDigits: 3 });
 const formatTick = (value: unknown) => (typeof value === 'number' ? compactTick.format(value) : String(value));
 const xAxisTitled = (value: string) => ({ height: 42, tickFormatter: formatTick, label: { value, position: 'insideBottom' as const, offset: 0 } });
-const yAxisTitled = (value: string) => ({ width: 64, tickFormatter: formatTick, label: { value, angle: -90, position: 'insideLeft' as const, offset: 0, style: { textAnchor: 'middle' as const } } });
+const yAxisTitled = (value: string) => ({
+  width: 64,
+  tickFormatter: formatTick,
+  label: { value, angle: -90, position: 'insideLeft' as const, offset: 0, style: { textAnchor: 'middle' as const } },
+});
 
 /** The frame every chart against output length shares: log-scaled L axis, grid, tooltip, legend. */
 export function LengthChart({ data, lengths, y, children }: { data: Record<string, unknown>[]; lengths: number[]; y: ReactElement; children: ReactNode }) {
@@ -95,8 +113,11 @@ export function ExperimentView({ report, readOnly, shareUrl }: { report: ReportD
       <header className="report-head">
         <h1 data-testid="experiment-title">{experiment.title}</h1>
         <p className="muted">
-          {experiment.kind} · <span className={`badge status-${experiment.status}`} data-testid="experiment-status">{experiment.status}</span> · {runs.length} runs · created {experiment.createdAt.slice(0, 19).replace('T', ' ')} ·{' '}
-          <strong>{cpu ? 'CPU' : 'GPU'}</strong>
+          {experiment.kind} ·{' '}
+          <span className={`badge status-${experiment.status}`} data-testid="experiment-status">
+            {experiment.status}
+          </span>{' '}
+          · {runs.length} runs · created {experiment.createdAt.slice(0, 19).replace('T', ' ')} · <strong>{cpu ? 'CPU' : 'GPU'}</strong>
         </p>
         <p className="share">
           Share (read-only): <code data-testid="share-url">{shareUrl}</code>{' '}
@@ -106,9 +127,9 @@ export function ExperimentView({ report, readOnly, shareUrl }: { report: ReportD
         </p>
         {cpu && (
           <p className="note">
-            Measured on a CPU: a forward pass over many tokens is compute-bound there, so diffusion with steps = L does L full-canvas forwards and is
-            slower than AR with a KV cache; its advantage needs fewer steps than tokens (L/4, a threshold), caching, or hardware where a forward over
-            the whole canvas costs about as much as one over a single token.
+            Measured on a CPU: a forward pass over many tokens is compute-bound there, so diffusion with steps = L does L full-canvas forwards and is slower
+            than AR with a KV cache; its advantage needs fewer steps than tokens (L/4, a threshold), caching, or hardware where a forward over the whole canvas
+            costs about as much as one over a single token.
           </p>
         )}
       </header>
@@ -116,60 +137,86 @@ export function ExperimentView({ report, readOnly, shareUrl }: { report: ReportD
         <PairView report={report} runs={pair} hardware={hardware} />
       ) : (
         <>
-      <div className="row chart-controls">
-        {tasks.length > 1 && (
-          <label>
-            Task
-            <select value={task} onChange={(e) => setTask(e.target.value)} data-testid="chart-task">
-              {tasks.map((t) => (
-                <option key={t}>{t}</option>
-              ))}
-            </select>
-          </label>
-        )}
-        {!readOnly && <OverlayPicker current={experiment.id} onPick={setOverlay} />}
-      </div>
-      <div className="charts">
-        <ChartCard id="latency" title={`Latency vs output length (${task}): median, whisker to p95`} note={note} data={latency}>
-          <LengthChart data={latency} lengths={lengths} y={<YAxis scale="log" domain={['auto', 'auto']} allowDataOverflow {...yAxisTitled('ms (log)')} />}>
-            <Lines series={all} errorKey />
-          </LengthChart>
-        </ChartCard>
-        <ChartCard id="speedup" title={`Speedup vs length (${task}): AR ÷ diffusion (or block diffusion) latency, paired by item, bootstrap 95% band`} note={note} data={speedup}>
-          <LengthChart data={speedup} lengths={lengths} y={<YAxis scale="log" domain={['auto', 'auto']} allowDataOverflow {...yAxisTitled('× (log)')} />}>
-              <ReferenceLine y={1} stroke="currentColor" strokeDasharray="2 2" label={{ value: '1× (equal)', position: 'insideTopRight' }} />
-              {speedupSeries.map((s) => (
-                <Area key={`${s.key} band`} dataKey={`${s.key} err`} stroke="none" fill={s.colour} fillOpacity={0.15} isAnimationActive={false} legendType="none" connectNulls />
-              ))}
-              <Lines series={speedupSeries} />
-          </LengthChart>
-        </ChartCard>
-        <ChartCard id="pass-rate" title={`Pass rate vs length (${task}), Wilson 95% intervals`} note={note} data={passRate}>
-          <LengthChart data={passRate} lengths={lengths} y={<YAxis domain={[0, 100]} {...yAxisTitled('pass %')} />}>
-            <Lines series={all} errorKey />
-          </LengthChart>
-          <CacheEffects aggregates={mine} />
-        </ChartCard>
-        <ChartCard id="frontier" title={`Quality–speed frontier (${task}): pass rate vs NFE, one point per setting and length`} note={note} data={frontier}>
-          <ResponsiveContainer width="100%" height={280}>
-            <ScatterChart margin={{ top: 8, right: 16, bottom: 4, left: 8 }}>
-              <CartesianGrid strokeDasharray="3 3" opacity={0.4} />
-              <XAxis dataKey="nfe" type="number" scale="log" domain={['auto', 'auto']} name="NFE" {...xAxisTitled('forward passes (NFE, log)')} />
-              <YAxis dataKey="passRate" type="number" domain={[0, 100]} name="pass %" {...yAxisTitled('pass %')} />
-              <Tooltip cursor={{ strokeDasharray: '3 3' }} />
-              <Legend />
-              {series.map((s) => (
-                <Scatter key={s.key} name={s.key} data={frontier.filter((p) => p.series === s.key)} fill={s.colour} shape={s.shape} isAnimationActive={false} />
-              ))}
-            </ScatterChart>
-          </ResponsiveContainer>
-        </ChartCard>
-        <ChartCard id="tokens-per-step" title={`Tokens committed per diffusion step (${task}), median over runs`} note="generated tokens ÷ forward passes" data={perStep}>
-          <LengthChart data={perStep} lengths={lengths} y={<YAxis {...yAxisTitled('tokens / step')} />}>
-            <Lines series={series.filter((s) => s.engine !== 'autoregressive')} />
-          </LengthChart>
-        </ChartCard>
-      </div>
+          <div className="row chart-controls">
+            {tasks.length > 1 && (
+              <label>
+                Task
+                <select value={task} onChange={(e) => setTask(e.target.value)} data-testid="chart-task">
+                  {tasks.map((t) => (
+                    <option key={t}>{t}</option>
+                  ))}
+                </select>
+              </label>
+            )}
+            {!readOnly && <OverlayPicker current={experiment.id} onPick={setOverlay} />}
+          </div>
+          <div className="charts">
+            <ChartCard id="latency" title={`Latency vs output length (${task}): median, whisker to p95`} note={note} data={latency}>
+              <LengthChart data={latency} lengths={lengths} y={<YAxis scale="log" domain={['auto', 'auto']} allowDataOverflow {...yAxisTitled('ms (log)')} />}>
+                <Lines series={all} errorKey />
+              </LengthChart>
+            </ChartCard>
+            <ChartCard
+              id="speedup"
+              title={`Speedup vs length (${task}): AR ÷ diffusion (or block diffusion) latency, paired by item, bootstrap 95% band`}
+              note={note}
+              data={speedup}
+            >
+              <LengthChart data={speedup} lengths={lengths} y={<YAxis scale="log" domain={['auto', 'auto']} allowDataOverflow {...yAxisTitled('× (log)')} />}>
+                <ReferenceLine y={1} stroke="currentColor" strokeDasharray="2 2" label={{ value: '1× (equal)', position: 'insideTopRight' }} />
+                {speedupSeries.map((s) => (
+                  <Area
+                    key={`${s.key} band`}
+                    dataKey={`${s.key} err`}
+                    stroke="none"
+                    fill={s.colour}
+                    fillOpacity={0.15}
+                    isAnimationActive={false}
+                    legendType="none"
+                    connectNulls
+                  />
+                ))}
+                <Lines series={speedupSeries} />
+              </LengthChart>
+            </ChartCard>
+            <ChartCard id="pass-rate" title={`Pass rate vs length (${task}), Wilson 95% intervals`} note={note} data={passRate}>
+              <LengthChart data={passRate} lengths={lengths} y={<YAxis domain={[0, 100]} {...yAxisTitled('pass %')} />}>
+                <Lines series={all} errorKey />
+              </LengthChart>
+              <CacheEffects aggregates={mine} />
+            </ChartCard>
+            <ChartCard id="frontier" title={`Quality–speed frontier (${task}): pass rate vs NFE, one point per setting and length`} note={note} data={frontier}>
+              <ResponsiveContainer width="100%" height={280}>
+                <ScatterChart margin={{ top: 8, right: 16, bottom: 4, left: 8 }}>
+                  <CartesianGrid strokeDasharray="3 3" opacity={0.4} />
+                  <XAxis dataKey="nfe" type="number" scale="log" domain={['auto', 'auto']} name="NFE" {...xAxisTitled('forward passes (NFE, log)')} />
+                  <YAxis dataKey="passRate" type="number" domain={[0, 100]} name="pass %" {...yAxisTitled('pass %')} />
+                  <Tooltip cursor={{ strokeDasharray: '3 3' }} />
+                  <Legend />
+                  {series.map((s) => (
+                    <Scatter
+                      key={s.key}
+                      name={s.key}
+                      data={frontier.filter((p) => p.series === s.key)}
+                      fill={s.colour}
+                      shape={s.shape}
+                      isAnimationActive={false}
+                    />
+                  ))}
+                </ScatterChart>
+              </ResponsiveContainer>
+            </ChartCard>
+            <ChartCard
+              id="tokens-per-step"
+              title={`Tokens committed per diffusion step (${task}), median over runs`}
+              note="generated tokens ÷ forward passes"
+              data={perStep}
+            >
+              <LengthChart data={perStep} lengths={lengths} y={<YAxis {...yAxisTitled('tokens / step')} />}>
+                <Lines series={series.filter((s) => s.engine !== 'autoregressive')} />
+              </LengthChart>
+            </ChartCard>
+          </div>
         </>
       )}
       <RemoteModels report={report} />
@@ -185,7 +232,9 @@ function OverlayPicker({ current, onPick }: { current: string; onPick: (report: 
   useEffect(() => {
     fetch('/api/experiments?pageSize=100', { cache: 'no-store' })
       .then((r) => r.json())
-      .then((body: { rows?: { id: string; title: string; createdAt: string; kind: string }[] }) => setOptions((body.rows ?? []).filter((r) => r.id !== current && r.kind === 'sweep')))
+      .then((body: { rows?: { id: string; title: string; createdAt: string; kind: string }[] }) =>
+        setOptions((body.rows ?? []).filter((r) => r.id !== current && r.kind === 'sweep')),
+      )
       .catch(() => undefined);
   }, [current]);
   useEffect(() => {
@@ -304,8 +353,8 @@ function RemoteModels({ report }: { report: ReportData }) {
     <section className="card" data-testid="remote-models">
       <h2>Remote models</h2>
       <p className="muted">
-        Measured through their APIs from this machine: every latency includes the network. Failed requests count as not passed and never in the
-        latencies.{report.cost ? ` Cost: ${formatCost(report.cost.totalUsd, report.cost.estimated)} over ${report.cost.runs} runs.` : ''}
+        Measured through their APIs from this machine: every latency includes the network. Failed requests count as not passed and never in the latencies.
+        {report.cost ? ` Cost: ${formatCost(report.cost.totalUsd, report.cost.estimated)} over ${report.cost.runs} runs.` : ''}
       </p>
       <div className="table-wrap">
         <table>
@@ -333,7 +382,9 @@ function RemoteModels({ report }: { report: ReportData }) {
                 <td className="num">{a.failures}</td>
                 <td className="num">{ms(a.latencyMedianMs)}</td>
                 <td className="num">{ms(a.latencyP95Ms)}</td>
-                <td className="num" data-testid="cost-per-run">{formatCost(a.costUsd?.medianPerRun ?? null, a.costUsd?.estimated ?? false)}</td>
+                <td className="num" data-testid="cost-per-run">
+                  {formatCost(a.costUsd?.medianPerRun ?? null, a.costUsd?.estimated ?? false)}
+                </td>
               </tr>
             ))}
           </tbody>

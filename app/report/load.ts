@@ -6,7 +6,7 @@ import { loadReport, shareUrl } from '@/lib/harness/report.ts';
 import { NotFoundError } from '@/lib/user-error.ts';
 import type { ReportData } from './experiment-view.tsx';
 
-const plain = <T,>(value: unknown) => JSON.parse(JSON.stringify(value)) as T;
+const plain = <T>(value: unknown) => JSON.parse(JSON.stringify(value)) as T;
 
 /** Share links use the origin this page was requested at (lib/harness/public-url.ts). */
 async function origin(): Promise<string | null> {

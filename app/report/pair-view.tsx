@@ -36,7 +36,8 @@ export function PairView({ report, runs, hardware }: { report: ReportData; runs:
         {config.item && (
           <>
             {' '}
-            <span className="muted">task</span> {config.item.task}, L = {config.item.length} <span className="muted">expected</span> <code>{config.item.answer}</code>
+            <span className="muted">task</span> {config.item.task}, L = {config.item.length} <span className="muted">expected</span>{' '}
+            <code>{config.item.answer}</code>
           </>
         )}
       </p>
@@ -81,8 +82,9 @@ export function PairView({ report, runs, hardware }: { report: ReportData; runs:
           const speedup = ar.totalMs / r.totalMs;
           return (
             <p key={r.id} data-testid="pair-speedup">
-              Speedup (AR total ÷ {ENGINE_NAMES[r.engine]?.toLowerCase() ?? r.engine} total, {hardware.startsWith('CPU') ? 'CPU' : 'GPU'}): <strong>{speedup.toFixed(2)}×</strong> —{' '}
-              {speedup >= 1 ? `${speedup.toFixed(2)}× faster` : `${(1 / speedup).toFixed(2)}× slower`} than AR on this one prompt
+              Speedup (AR total ÷ {ENGINE_NAMES[r.engine]?.toLowerCase() ?? r.engine} total, {hardware.startsWith('CPU') ? 'CPU' : 'GPU'}):{' '}
+              <strong>{speedup.toFixed(2)}×</strong> — {speedup >= 1 ? `${speedup.toFixed(2)}× faster` : `${(1 / speedup).toFixed(2)}× slower`} than AR on this
+              one prompt
             </p>
           );
         })}

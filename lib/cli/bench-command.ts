@@ -36,7 +36,12 @@ Flags (instead of --spec):
   --samples N  --seed S  --threads N  --ep cpu|cuda|webgpu  --warmup N  --repeats N  --latency-only`;
 
 function specFromFlags(args: ParsedArgs): Record<string, unknown> {
-  const list = (name: string) => args.values.get(name)?.split(',').map((s) => s.trim()).filter(Boolean);
+  const list = (name: string) =>
+    args.values
+      .get(name)
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   const numbers = (name: string) => list(name)?.map((s) => (/^-?\d+(\.\d+)?$/.test(s) ? Number(s) : s));
   const spec: Record<string, unknown> = {};
   const put = (key: string, value: unknown) => value !== undefined && (spec[key] = value);
@@ -106,7 +111,10 @@ async function queueCommand(args: ParsedArgs, specFile: string | undefined, resu
   if (resume) {
     const { experiment, enqueued, pending } = await requeueSweep(resume, leaseSeconds);
     if (json) console.log(JSON.stringify({ id: experiment.id, status: experiment.status, enqueued, pending }));
-    else console.log(`experiment ${experiment.id}: enqueued ${enqueued} missing cell${enqueued === 1 ? '' : 's'} (${pending} still waiting or running); status ${experiment.status}`);
+    else
+      console.log(
+        `experiment ${experiment.id}: enqueued ${enqueued} missing cell${enqueued === 1 ? '' : 's'} (${pending} still waiting or running); status ${experiment.status}`,
+      );
     return 0;
   }
   const experiment = await enqueueSweep(await rawSpec(args, specFile), leaseSeconds);
@@ -117,7 +125,24 @@ async function queueCommand(args: ParsedArgs, specFile: string | undefined, resu
 
 export async function benchCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, {
-    values: ['spec', 'resume', 'title', 'tasks', 'lengths', 'items', 'steps', 'threshold', 'factor', 'samples', 'seed', 'threads', 'ep', 'warmup', 'repeats', 'lease-seconds'],
+    values: [
+      'spec',
+      'resume',
+      'title',
+      'tasks',
+      'lengths',
+      'items',
+      'steps',
+      'threshold',
+      'factor',
+      'samples',
+      'seed',
+      'threads',
+      'ep',
+      'warmup',
+      'repeats',
+      'lease-seconds',
+    ],
     switches: ['json', 'help', 'latency-only', 'queue'],
   });
   if (args.switches.has('help')) {
@@ -144,7 +169,12 @@ export async function benchCommand(argv: string[]): Promise<number> {
   };
   process.on('SIGINT', onInterrupt);
   let experimentId: string | null = null;
-  const options = { signal: controller.signal, stopStatus: 'interrupted' as const, onProgress: progressBar(), onExperiment: (e: { id: string }) => (experimentId = e.id) };
+  const options = {
+    signal: controller.signal,
+    stopStatus: 'interrupted' as const,
+    onProgress: progressBar(),
+    onExperiment: (e: { id: string }) => (experimentId = e.id),
+  };
   let outcome: SweepOutcome;
   try {
     if (resume) outcome = await resumeSweep(resume, options);
@@ -162,7 +192,22 @@ export async function benchCommand(argv: string[]): Promise<number> {
   const report = await loadReport(outcome.experiment.id);
   const url = shareUrl(report.experiment.slug);
   if (args.switches.has('json')) {
-    console.log(JSON.stringify({ experimentId: report.experiment.id, status: report.experiment.status, ran: outcome.ran, skipped: outcome.skipped, shareUrl: url, environment: report.experiment.environment, cost: report.cost, aggregates: report.aggregates.map(aggregateRow) }, null, 2));
+    console.log(
+      JSON.stringify(
+        {
+          experimentId: report.experiment.id,
+          status: report.experiment.status,
+          ran: outcome.ran,
+          skipped: outcome.skipped,
+          shareUrl: url,
+          environment: report.experiment.environment,
+          cost: report.cost,
+          aggregates: report.aggregates.map(aggregateRow),
+        },
+        null,
+        2,
+      ),
+    );
     return 0;
   }
   console.log(experimentHeader(report.experiment, report.runs.length));
@@ -170,7 +215,9 @@ export async function benchCommand(argv: string[]): Promise<number> {
   console.log(summaryTable(report.aggregates));
   const cost = costLine(report.cost);
   if (cost) console.log(cost);
-  console.log(`\nspeedup = AR latency ÷ diffusion latency on the same item (median, bootstrap 95% CI); measured on ${report.experiment.environment.executionProvider === 'cpu' ? 'CPU' : 'GPU'}`);
+  console.log(
+    `\nspeedup = AR latency ÷ diffusion latency on the same item (median, bootstrap 95% CI); measured on ${report.experiment.environment.executionProvider === 'cpu' ? 'CPU' : 'GPU'}`,
+  );
   console.log(`experiment ${report.experiment.id}\nshare: ${url}`);
   return 0;
 }

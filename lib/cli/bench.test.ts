@@ -27,7 +27,15 @@ describe('dlm bench', () => {
   test('a sweep killed with SIGKILL mid-run resumes and ends with every cell exactly once', async () => {
     const db = path.join(scratch, 'kill.db');
     // 2 lengths × 2 tasks × 5 items × (AR + 2 diffusion settings) = 60 cells: long enough to kill mid-way.
-    const spec = specFile('kill.json', { title: 'kill test', tasks: ['copy', 'sort'], lengths: [16, 32], itemsPerLength: 5, diffusion: { steps: ['L', 'L/4'] }, warmup: 0, threads: 1 });
+    const spec = specFile('kill.json', {
+      title: 'kill test',
+      tasks: ['copy', 'sort'],
+      lengths: [16, 32],
+      itemsPerLength: 5,
+      diffusion: { steps: ['L', 'L/4'] },
+      warmup: 0,
+      threads: 1,
+    });
     const child = spawn(process.execPath, [dlm, 'bench', '--spec', spec], { env: { ...process.env, DATABASE_URL: `file:${db}` }, stdio: 'ignore' });
     const countRuns = () => {
       try {
@@ -65,15 +73,30 @@ describe('dlm bench', () => {
     const rows = sqlite.prepare('SELECT cellKey, COUNT(*) AS n FROM Run GROUP BY cellKey').all() as { cellKey: string; n: number }[];
     sqlite.close();
     assert.equal(rows.length, 60, 'every cell is stored');
-    assert.ok(rows.every((r) => r.n === 1), 'and exactly once');
+    assert.ok(
+      rows.every((r) => r.n === 1),
+      'and exactly once',
+    );
   });
 
   test('show, export and diff give the numbers the sweep printed; bad input exits 2 with one line', () => {
     const db = path.join(scratch, 'report.db');
-    const spec = specFile('small.json', { title: 'small', tasks: ['copy', 'code'], lengths: [8], itemsPerLength: 3, diffusion: [{ steps: 'L' }, { threshold: 0.9 }], warmup: 0, threads: 1 });
+    const spec = specFile('small.json', {
+      title: 'small',
+      tasks: ['copy', 'code'],
+      lengths: [8],
+      itemsPerLength: 3,
+      diffusion: [{ steps: 'L' }, { threshold: 0.9 }],
+      warmup: 0,
+      threads: 1,
+    });
     const run = cli(db, 'bench', '--spec', spec, '--json');
     assert.equal(run.status, 0, run.stderr);
-    const printed = JSON.parse(run.stdout) as { experimentId: string; shareUrl: string; aggregates: { engine: string; setting: string; task: string; latencyMedianMs: number; passRate: number; runs: number }[] };
+    const printed = JSON.parse(run.stdout) as {
+      experimentId: string;
+      shareUrl: string;
+      aggregates: { engine: string; setting: string; task: string; latencyMedianMs: number; passRate: number; runs: number }[];
+    };
     assert.match(printed.shareUrl, /\/share\/[\w-]{22}$/);
     assert.equal(printed.aggregates.length, 2 * 3); // 2 tasks × (AR + 2 diffusion settings)
 
@@ -88,7 +111,9 @@ describe('dlm bench', () => {
     const aggregatesCsv = cli(db, 'export', printed.experimentId, '--format', 'csv', '--table', 'aggregates').stdout.trim().split('\n');
     assert.equal(aggregatesCsv.length, 1 + 6);
 
-    const same = JSON.parse(cli(db, 'diff', printed.experimentId, printed.experimentId, '--json').stdout) as { cells: { latencyRatio: number; passRateDelta: number | null; marks: string }[] };
+    const same = JSON.parse(cli(db, 'diff', printed.experimentId, printed.experimentId, '--json').stdout) as {
+      cells: { latencyRatio: number; passRateDelta: number | null; marks: string }[];
+    };
     assert.equal(same.cells.length, 6);
     assert.ok(same.cells.every((c) => c.latencyRatio === 1 && c.marks === ''));
 
@@ -105,7 +130,14 @@ describe('dlm bench', () => {
       const result = cli(db, ...args);
       assert.equal(result.status, 2, `${args.join(' ')}: ${result.stderr}`);
       assert.match(result.stderr, message);
-      assert.equal(result.stderr.trim().split('\n').filter((l) => !l.startsWith('npm warn')).length, 1, `one line: ${result.stderr}`);
+      assert.equal(
+        result.stderr
+          .trim()
+          .split('\n')
+          .filter((l) => !l.startsWith('npm warn')).length,
+        1,
+        `one line: ${result.stderr}`,
+      );
     }
   });
 });
@@ -113,7 +145,10 @@ describe('dlm bench', () => {
 test('Ctrl-C (SIGINT) stops between runs, marks the sweep interrupted and says how to resume', async () => {
   const db = path.join(scratch, 'sigint.db');
   const spec = specFile('sigint.json', { title: 'sigint', tasks: ['copy'], lengths: [64], itemsPerLength: 60, warmup: 0, threads: 1 });
-  const child = spawn(process.execPath, [dlm, 'bench', '--spec', spec], { env: { ...process.env, DATABASE_URL: `file:${db}` }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [dlm, 'bench', '--spec', spec], {
+    env: { ...process.env, DATABASE_URL: `file:${db}` },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
   const deadline = Date.now() + 60_000;

@@ -24,12 +24,17 @@ experiment of that claim's preset, with its numbers, models, hardware and experi
 function parseModels(raw: string | undefined): PresetModels {
   if (raw === undefined) return {};
   const ids = raw.split(',').map((s) => s.trim());
-  if (ids.length !== 2 || ids.some((id) => !/^[\w.-]{1,200}$/.test(id))) throw new UsageError(`--models takes two model ids, AR then diffusion (e.g. ${BUNDLED_AR_MODEL_ID},${BUNDLED_DIFFUSION_MODEL_ID}), got "${raw}"`);
+  if (ids.length !== 2 || ids.some((id) => !/^[\w.-]{1,200}$/.test(id)))
+    throw new UsageError(`--models takes two model ids, AR then diffusion (e.g. ${BUNDLED_AR_MODEL_ID},${BUNDLED_DIFFUSION_MODEL_ID}), got "${raw}"`);
   return { autoregressive: ids[0], diffusion: ids[1] };
 }
 
 export function formatClaim(report: ClaimReport): string {
-  const lines = [`Claim ${report.number}: "${report.quote}" → ${report.verdict.toUpperCase()}`, `  ${report.summary}`, ...report.details.map((d) => `  - ${d}`)];
+  const lines = [
+    `Claim ${report.number}: "${report.quote}" → ${report.verdict.toUpperCase()}`,
+    `  ${report.summary}`,
+    ...report.details.map((d) => `  - ${d}`),
+  ];
   const s = report.source;
   if (s) {
     lines.push(
@@ -37,7 +42,8 @@ export function formatClaim(report: ClaimReport): string {
       `  models: ${s.models.map((m) => `${m.engine} ${m.id} (${m.where})`).join(', ') || 'none'}`,
       `  share: ${s.shareUrl}`,
     );
-    if (report.newer) lines.push(`  (a newer run of this preset, ${report.newer.experimentId}, is ${report.newer.status} with ${report.newer.runs} runs: not used)`);
+    if (report.newer)
+      lines.push(`  (a newer run of this preset, ${report.newer.experimentId}, is ${report.newer.status} with ${report.newer.runs} runs: not used)`);
   } else lines.push(`  checks: ${report.tests}`);
   return lines.join('\n');
 }
@@ -62,7 +68,8 @@ export async function claimsCommand(argv: string[]): Promise<number> {
     try {
       await runMissingClaims(models, {
         sweep: () => ({ signal: controller.signal, stopStatus: 'interrupted', onProgress: progressBar() }),
-        onAction: ({ claim, action, experimentId }) => process.stderr.write(`claim ${claim.number} (${claim.id}): ${action}${experimentId ? ` ${experimentId}` : ''}\n`),
+        onAction: ({ claim, action, experimentId }) =>
+          process.stderr.write(`claim ${claim.number} (${claim.id}): ${action}${experimentId ? ` ${experimentId}` : ''}\n`),
       });
     } catch (error) {
       if (error instanceof ExperimentStopped) {
@@ -77,7 +84,13 @@ export async function claimsCommand(argv: string[]): Promise<number> {
   }
   const reports = await claimReports(models);
   if (args.switches.has('json')) {
-    console.log(JSON.stringify(reports.map(({ chart: _chart, ...r }) => r), null, 2));
+    console.log(
+      JSON.stringify(
+        reports.map(({ chart: _chart, ...r }) => r),
+        null,
+        2,
+      ),
+    );
     return 0;
   }
   console.log(reports.map(formatClaim).join('\n\n'));

@@ -55,7 +55,10 @@ describe('dlm', () => {
   test('a bad DATABASE_URL is one clear line from the real binary, no stack trace', () => {
     const result = runDlm(['db', 'migrate'], { DATABASE_URL: 'mysql://nope' });
     assert.notEqual(result.status, 0);
-    const lines = result.stderr.trim().split('\n').filter((l) => !l.startsWith('npm warn'));
+    const lines = result.stderr
+      .trim()
+      .split('\n')
+      .filter((l) => !l.startsWith('npm warn'));
     assert.equal(lines.length, 1, result.stderr);
     assert.match(lines[0]!, /DATABASE_URL must be a SQLite file URL/);
   });

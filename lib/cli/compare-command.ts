@@ -7,7 +7,15 @@ import { median } from '../harness/stats.ts';
 import { formatCost } from './experiment-report.ts';
 import { missingNewlineHint } from '../tasks/prompt-hint.ts';
 import { intFlag, parseArgs, UsageError } from './args.ts';
-import { DECODING_HELP, DECODING_VALUE_FLAGS, hardwareLabel, readDecodingFlags, readSessionSettings, resolveSteps, SESSION_VALUE_FLAGS } from './decoding-flags.ts';
+import {
+  DECODING_HELP,
+  DECODING_VALUE_FLAGS,
+  hardwareLabel,
+  readDecodingFlags,
+  readSessionSettings,
+  resolveSteps,
+  SESSION_VALUE_FLAGS,
+} from './decoding-flags.ts';
 
 export const COMPARE_HELP = `Usage: dlm compare --prompt TEXT [--max-tokens N] [options] [--json]
 
@@ -83,10 +91,28 @@ export async function compareCommand(argv: string[]): Promise<number> {
   });
   const anyRemote = rows.some((r) => r.measuredOn !== label);
   if (args.switches.has('json')) {
-    console.log(JSON.stringify({ prompt, task: expected?.task ?? null, expected: expected?.answer ?? null, hardware: label, environment, repeats, speedup, experimentSlug: slug, runs: rows }, null, 2));
+    console.log(
+      JSON.stringify(
+        {
+          prompt,
+          task: expected?.task ?? null,
+          expected: expected?.answer ?? null,
+          hardware: label,
+          environment,
+          repeats,
+          speedup,
+          experimentSlug: slug,
+          runs: rows,
+        },
+        null,
+        2,
+      ),
+    );
     return 0;
   }
-  console.log(`prompt: ${JSON.stringify(prompt)}   length ${length}   medians of ${repeats} after 1 warm-up, local models on ${label} (${environment.cpuModel}, threads ${session.intraOpThreads ?? 'default'})`);
+  console.log(
+    `prompt: ${JSON.stringify(prompt)}   length ${length}   medians of ${repeats} after 1 warm-up, local models on ${label} (${environment.cpuModel}, threads ${session.intraOpThreads ?? 'default'})`,
+  );
   if (expected) console.log(`task: ${expected.task}   expected: ${JSON.stringify(expected.answer)}`);
   for (const r of rows) {
     const verdict = r.correct === null ? '' : r.correct ? '  correct' : '  WRONG';
@@ -99,7 +125,9 @@ export async function compareCommand(argv: string[]): Promise<number> {
     const tokens = `${r.tokensEstimated ? '≈' : ''}${r.generatedTokens} tokens${r.tokensEstimated ? ' (estimated)' : ''}`;
     const perForward = r.forwardPasses === null ? '' : ` · NFE ${r.forwardPasses} · ${r.medianForwardMs!.toFixed(2)} ms/forward`;
     const cost = r.costUsdPerRun === null || Number.isNaN(r.costUsdPerRun) ? '' : ` · ${formatCost(r.costUsdPerRun, r.tokensEstimated)}/run`;
-    console.log(`  ttft ${r.medianTtftMs!.toFixed(1)} ms · total ${r.medianTotalMs!.toFixed(1)} ms${perForward} · ${tokens} · ${r.medianTokensPerSecond!.toFixed(1)} tok/s${cost}`);
+    console.log(
+      `  ttft ${r.medianTtftMs!.toFixed(1)} ms · total ${r.medianTotalMs!.toFixed(1)} ms${perForward} · ${tokens} · ${r.medianTokensPerSecond!.toFixed(1)} tok/s${cost}`,
+    );
   }
   if (speedup !== null) {
     const faster = speedup >= 1 ? `diffusion ${speedup.toFixed(2)}× faster` : `diffusion ${(1 / speedup).toFixed(2)}× slower`;

@@ -1,6 +1,22 @@
 // Flags shared by generate, compare, eval and the benchmarks: decoding settings and ORT session options.
-import { coerceText, DECODING_FIELD_NAMES, DECODING_FIELDS, type DecodingField, type FieldNames, readDecodingFields, type ReadSettings, type StepsSpec } from '../engines/decoding-schema.ts';
-import { type DecodingSettings, EXECUTION_PROVIDERS, type ExecutionProvider, GRAPH_OPTIMIZATION_LEVELS, type GraphOptimizationLevel, type SessionSettings } from '../engines/types.ts';
+import {
+  coerceText,
+  DECODING_FIELD_NAMES,
+  DECODING_FIELDS,
+  type DecodingField,
+  type FieldNames,
+  readDecodingFields,
+  type ReadSettings,
+  type StepsSpec,
+} from '../engines/decoding-schema.ts';
+import {
+  type DecodingSettings,
+  EXECUTION_PROVIDERS,
+  type ExecutionProvider,
+  GRAPH_OPTIMIZATION_LEVELS,
+  type GraphOptimizationLevel,
+  type SessionSettings,
+} from '../engines/types.ts';
 import { hardwareLabel as hardwareLabelOf } from '../env/environment.ts';
 import { FieldError } from '../user-error.ts';
 import { intFlag, type ParsedArgs, UsageError } from './args.ts';

@@ -33,9 +33,21 @@ export async function diffCommand(argv: string[]): Promise<number> {
     const y = right.get(k);
     const ratio = x && y ? y.latencyMedianMs / x.latencyMedianMs : null;
     const passDelta = x?.passRate != null && y?.passRate != null ? y.passRate - x.passRate : null;
-    const marks = [!x ? 'only B' : '', !y ? 'only A' : '', ratio !== null && Math.abs(ratio - 1) > 0.1 ? '*' : '', x && y && disjoint(x, y) ? '!' : ''].filter(Boolean).join(' ');
+    const marks = [!x ? 'only B' : '', !y ? 'only A' : '', ratio !== null && Math.abs(ratio - 1) > 0.1 ? '*' : '', x && y && disjoint(x, y) ? '!' : '']
+      .filter(Boolean)
+      .join(' ');
     const [length, task, engine, setting] = k.split('|');
-    return { length: Number(length), task, engine, setting, a: x ? aggregateRow(x) : null, b: y ? aggregateRow(y) : null, latencyRatio: ratio, passRateDelta: passDelta, marks };
+    return {
+      length: Number(length),
+      task,
+      engine,
+      setting,
+      a: x ? aggregateRow(x) : null,
+      b: y ? aggregateRow(y) : null,
+      latencyRatio: ratio,
+      passRateDelta: passDelta,
+      marks,
+    };
   });
   if (args.switches.has('json')) {
     console.log(JSON.stringify({ a: a!.experiment.id, b: b!.experiment.id, cells: rows }, null, 2));

@@ -6,7 +6,15 @@ import { type EvalRecord, fileRecords, suiteRecords } from '../harness/eval-reco
 import { evaluateRecords } from '../harness/evaluate.ts';
 import { recordExperiment, storeFailure, storeResult } from '../harness/record.ts';
 import { intFlag, intListFlag, parseArgs, UsageError } from './args.ts';
-import { DECODING_HELP, DECODING_VALUE_FLAGS, hardwareLabel, readDecodingSettings, readSessionSettings, readStepsSpec, SESSION_VALUE_FLAGS } from './decoding-flags.ts';
+import {
+  DECODING_HELP,
+  DECODING_VALUE_FLAGS,
+  hardwareLabel,
+  readDecodingSettings,
+  readSessionSettings,
+  readStepsSpec,
+  SESSION_VALUE_FLAGS,
+} from './decoding-flags.ts';
 
 export const EVAL_HELP = `Usage: dlm eval --model ID (--task NAME [--lengths 8,32,64] [--n N] [--seed S] | --file FILE.jsonl) [options] [--json]
 
@@ -29,7 +37,10 @@ function progressReporter(total: number) {
 }
 
 export async function evalCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { values: ['model', 'task', 'lengths', 'n', 'file', ...DECODING_VALUE_FLAGS, ...SESSION_VALUE_FLAGS], switches: ['json', 'no-store', 'help'] });
+  const args = parseArgs(argv, {
+    values: ['model', 'task', 'lengths', 'n', 'file', ...DECODING_VALUE_FLAGS, ...SESSION_VALUE_FLAGS],
+    switches: ['json', 'no-store', 'help'],
+  });
   if (args.switches.has('help')) {
     console.log(EVAL_HELP);
     return 0;
@@ -47,7 +58,11 @@ export async function evalCommand(argv: string[]): Promise<number> {
   const given = readDecodingSettings(args);
   const stepsSpec = readStepsSpec(args);
   const model = await loadAnyModel(modelId, session);
-  const environment = captureEnvironment({ executionProvider: session.executionProvider, threads: session.intraOpThreads, remoteHosts: remoteHostsOf([model]) });
+  const environment = captureEnvironment({
+    executionProvider: session.executionProvider,
+    threads: session.intraOpThreads,
+    remoteHosts: remoteHostsOf([model]),
+  });
   const progress = progressReporter(records.length);
   // evaluateRecords resolves (and so validates) every record's settings before it decodes anything.
   const { results, failures, prompts, settings, checks, cells } = await evaluateRecords(model, records, given, { steps: stepsSpec, onProgress: progress });
@@ -58,7 +73,16 @@ export async function evalCommand(argv: string[]): Promise<number> {
       {
         title: `eval ${model.info.id}: ${task ?? file}`,
         kind: 'eval',
-        config: { model: model.info.id, modelSha256: model.info.sha256, task: task ?? null, file: file ?? null, settings: given, steps: stepsSpec ?? null, session, items: records.length },
+        config: {
+          model: model.info.id,
+          modelSha256: model.info.sha256,
+          task: task ?? null,
+          file: file ?? null,
+          settings: given,
+          steps: stepsSpec ?? null,
+          session,
+          items: records.length,
+        },
         environment,
       },
       async (e) => {
@@ -77,10 +101,30 @@ export async function evalCommand(argv: string[]): Promise<number> {
   const label = remoteLabelOf(model) ?? hardwareLabel(session);
   const engine = engineKindOf(model);
   if (args.switches.has('json')) {
-    console.log(JSON.stringify({ model: model.info.id, modelSha256: model.info.sha256, engine, hardware: label, environment, settings: given, steps: stepsSpec ?? null, experimentSlug: slug, cells }, null, 2));
+    console.log(
+      JSON.stringify(
+        {
+          model: model.info.id,
+          modelSha256: model.info.sha256,
+          engine,
+          hardware: label,
+          environment,
+          settings: given,
+          steps: stepsSpec ?? null,
+          experimentSlug: slug,
+          cells,
+        },
+        null,
+        2,
+      ),
+    );
     return 0;
   }
-  console.log(isRemoteModel(model) ? `remote ${engine} ${model.info.id} on ${label}` : `${engine} ${model.info.id} on ${label} (${environment.cpuModel}, threads ${session.intraOpThreads ?? 'default'})`);
+  console.log(
+    isRemoteModel(model)
+      ? `remote ${engine} ${model.info.id} on ${label}`
+      : `${engine} ${model.info.id} on ${label} (${environment.cpuModel}, threads ${session.intraOpThreads ?? 'default'})`,
+  );
   console.log('task     length   n   pass    median ms   p95 ms   NFE   tok/s');
   for (const c of cells) {
     console.log(
@@ -89,7 +133,8 @@ export async function evalCommand(argv: string[]): Promise<number> {
     );
   }
   const failed = cells.reduce((n, c) => n + c.failures, 0);
-  if (failed > 0) console.log(`${failed} items got no answer (remote requests failed after retries; counted as not passed): first: ${failures.find((f) => f !== null)}`);
+  if (failed > 0)
+    console.log(`${failed} items got no answer (remote requests failed after retries; counted as not passed): first: ${failures.find((f) => f !== null)}`);
   if (slug) console.log(`stored as experiment ${slug}`);
   return 0;
 }

@@ -12,12 +12,32 @@ const pct = (v: number | null) => (v === null ? '-' : `${(v * 100).toFixed(0)}%`
 /** "CPU" or the GPU provider: every printed number says where it was measured. */
 export function hardwareOf(experiment: Experiment): string {
   const env = experiment.environment;
-  const local = env.executionProvider === 'cpu' ? `CPU (${env.cpuModel}, threads ${env.threads ?? 'default'})` : `GPU ${env.gpuModel ?? ''} (${env.executionProvider})`.trim();
+  const local =
+    env.executionProvider === 'cpu'
+      ? `CPU (${env.cpuModel}, threads ${env.threads ?? 'default'})`
+      : `GPU ${env.gpuModel ?? ''} (${env.executionProvider})`.trim();
   return env.remoteHosts?.length ? `${local}; remote models: ${env.remoteHosts.join(', ')}, network included` : local;
 }
 
 export function summaryTable(aggregates: readonly Aggregate[]): string {
-  const header = ['L', 'task', 'engine', 'setting', 'n', 'pass', 'pass 95% CI', 'median ms', 'p95 ms', 'IQR ms', 'ttft ms', 'tok/s', 'NFE', 'speedup', 'speedup 95% CI', 'pass vs cache=none'];
+  const header = [
+    'L',
+    'task',
+    'engine',
+    'setting',
+    'n',
+    'pass',
+    'pass 95% CI',
+    'median ms',
+    'p95 ms',
+    'IQR ms',
+    'ttft ms',
+    'tok/s',
+    'NFE',
+    'speedup',
+    'speedup 95% CI',
+    'pass vs cache=none',
+  ];
   const rows = aggregates.map((a) => [
     String(a.length),
     a.task,
@@ -42,7 +62,12 @@ export function summaryTable(aggregates: readonly Aggregate[]): string {
   const remoteHeader = [...header.slice(0, latencyAt), 'failed', 'cost/run', ...header.slice(latencyAt)];
   const remoteRows = rows.map((row, i) => {
     const a = aggregates[i]!;
-    return [...row.slice(0, latencyAt), String(a.failures), formatCost(a.costUsd?.medianPerRun ?? null, a.costUsd?.estimated ?? false), ...row.slice(latencyAt)];
+    return [
+      ...row.slice(0, latencyAt),
+      String(a.failures),
+      formatCost(a.costUsd?.medianPerRun ?? null, a.costUsd?.estimated ?? false),
+      ...row.slice(latencyAt),
+    ];
   });
   const labels = [...new Map(aggregates.filter((a) => a.remote).map((a) => [a.model, a.remote!])).entries()].map(([model, label]) => `  ${model}: ${label}`);
   return `${textTable(remoteHeader, remoteRows)}\nremote models (their latency includes the network; NFE is unknown behind an API):\n${labels.join('\n')}`;
@@ -54,8 +79,6 @@ export function costLine(cost: { totalUsd: number; runs: number; estimated: bool
   return `cost: ${formatCost(cost.totalUsd, cost.estimated)} over ${cost.runs} priced remote runs (usage × price_per_million${cost.estimated ? '; ≈ = token counts estimated' : ''})`;
 }
 
-
-
 export function experimentHeader(e: Experiment, runCount: number): string {
   return [
     `experiment ${e.id} (${e.kind}, ${e.status}) "${e.title}"`,
@@ -63,4 +86,3 @@ export function experimentHeader(e: Experiment, runCount: number): string {
     `  git ${e.environment.gitSha.slice(0, 12)}${e.environment.gitDirty ? ' (dirty)' : ''}, node ${e.environment.node}, onnxruntime ${e.environment.onnxruntime}; share slug ${e.slug}`,
   ].join('\n');
 }
-

@@ -25,7 +25,11 @@ export async function exportCommand(argv: string[]): Promise<number> {
   const report = await loadReport(id);
   const text =
     format === 'json'
-      ? JSON.stringify({ experiment: report.experiment, cost: experimentCost(report.runs), runs: report.runs.map(runRow), aggregates: report.aggregates.map(aggregateRow) }, null, 2) + '\n'
+      ? JSON.stringify(
+          { experiment: report.experiment, cost: experimentCost(report.runs), runs: report.runs.map(runRow), aggregates: report.aggregates.map(aggregateRow) },
+          null,
+          2,
+        ) + '\n'
       : toCsv(table === 'runs' ? report.runs.map(runRow) : report.aggregates.map(aggregateRow));
   const out = args.values.get('out');
   if (out) await writeFile(out, text);

@@ -6,7 +6,16 @@ import { missingNewlineHint } from '../tasks/prompt-hint.ts';
 import { parseArgs, UsageError } from './args.ts';
 import { createCanvasTrace } from './canvas-trace.ts';
 import { DTYPE_HELP, readDtypeFlag } from './dtype-flag.ts';
-import { DECODING_HELP, DECODING_VALUE_FLAGS, hardwareLabel, readDecodingSettings, readSessionSettings, readStepsSpec, resolveSteps, SESSION_VALUE_FLAGS } from './decoding-flags.ts';
+import {
+  DECODING_HELP,
+  DECODING_VALUE_FLAGS,
+  hardwareLabel,
+  readDecodingSettings,
+  readSessionSettings,
+  readStepsSpec,
+  resolveSteps,
+  SESSION_VALUE_FLAGS,
+} from './decoding-flags.ts';
 
 export const GENERATE_HELP = `Usage: dlm generate --model ID --prompt TEXT [options] [--json] [--trace]
 
@@ -60,7 +69,20 @@ export async function generateCommand(argv: string[]): Promise<number> {
   const where = remoteLabelOf(model) ?? hardwareLabel(session);
 
   if (args.switches.has('json')) {
-    console.log(JSON.stringify({ model: model.info.id, modelSha256: model.info.sha256, engine, ...(isRemoteModel(model) ? {} : { session, dtype: model.dtype }), hardware: where, ...result }, null, 2));
+    console.log(
+      JSON.stringify(
+        {
+          model: model.info.id,
+          modelSha256: model.info.sha256,
+          engine,
+          ...(isRemoteModel(model) ? {} : { session, dtype: model.dtype }),
+          hardware: where,
+          ...result,
+        },
+        null,
+        2,
+      ),
+    );
     return 0;
   }
   const t = result.timings;

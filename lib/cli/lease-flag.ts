@@ -7,6 +7,7 @@ export function leaseSecondsOf(args: ParsedArgs): number {
   const text = args.values.get('lease-seconds');
   if (text === undefined) return DEFAULT_LEASE_SECONDS;
   const value = Number(text);
-  if (!/^\d+$/.test(text) || value < 1 || value > 86_400) throw new UsageError(`--lease-seconds must be a whole number of seconds from 1 to 86400, got "${text}"`);
+  if (!/^\d+$/.test(text) || value < 1 || value > 86_400)
+    throw new UsageError(`--lease-seconds must be a whole number of seconds from 1 to 86400, got "${text}"`);
   return value;
 }

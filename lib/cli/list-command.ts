@@ -19,13 +19,24 @@ export async function listCommand(argv: string[]): Promise<number> {
   if (kind !== undefined && !(KINDS as readonly string[]).includes(kind)) throw new UsageError(`--kind must be one of ${KINDS.join(', ')}, got "${kind}"`);
   const experiments = await listExperiments({ limit: intFlag(args, 'limit', 50, 1, 10_000), kind: kind as (typeof KINDS)[number] | undefined });
   if (args.switches.has('json')) {
-    console.log(JSON.stringify(experiments.map(({ config: _config, environment: _environment, ...e }) => e), null, 2));
+    console.log(
+      JSON.stringify(
+        experiments.map(({ config: _config, environment: _environment, ...e }) => e),
+        null,
+        2,
+      ),
+    );
     return 0;
   }
   if (experiments.length === 0) {
     console.log('no experiments yet: try "dlm bench --tasks copy --lengths 8,16 --items 3"');
     return 0;
   }
-  console.log(textTable(['id', 'kind', 'status', 'runs', 'created', 'title'], experiments.map((e) => [e.id, e.kind, e.status, String(e.runCount), e.createdAt.toISOString().slice(0, 19).replace('T', ' '), e.title])));
+  console.log(
+    textTable(
+      ['id', 'kind', 'status', 'runs', 'created', 'title'],
+      experiments.map((e) => [e.id, e.kind, e.status, String(e.runCount), e.createdAt.toISOString().slice(0, 19).replace('T', ' '), e.title]),
+    ),
+  );
   return 0;
 }

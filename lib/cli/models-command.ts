@@ -33,7 +33,11 @@ function table(models: ModelInfo[]): string {
     m.sha256?.slice(0, 12) ?? '-',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(header), ...rows.map(line)].join('\n');
 }
 
@@ -47,7 +51,13 @@ export async function modelsCommand(argv: string[]): Promise<number> {
   for (const warning of warnings) console.error(`warning: ${warning}`);
   if (args.switches.has('json')) {
     // Remote models say whether their key's variable is set; the key itself is never read here.
-    console.log(JSON.stringify(models.map((m) => (m.remote ? { ...m, apiKeySet: apiKeyIsSet(m.remote) } : m)), null, 2));
+    console.log(
+      JSON.stringify(
+        models.map((m) => (m.remote ? { ...m, apiKeySet: apiKeyIsSet(m.remote) } : m)),
+        null,
+        2,
+      ),
+    );
     return 0;
   }
   if (models.length === 0) {

@@ -24,7 +24,10 @@ let server: MisbehavingServer;
 
 function folder(id: string, config: Record<string, unknown>): void {
   mkdirSync(path.join(modelsDir, id), { recursive: true });
-  writeFileSync(path.join(modelsDir, id, 'config.json'), JSON.stringify({ decoding: 'remote', base_url: server.baseUrl, api_key_env: KEY_ENV, price_per_million: { input: 0.5, output: 2 }, ...config }, null, 2));
+  writeFileSync(
+    path.join(modelsDir, id, 'config.json'),
+    JSON.stringify({ decoding: 'remote', base_url: server.baseUrl, api_key_env: KEY_ENV, price_per_million: { input: 0.5, output: 2 }, ...config }, null, 2),
+  );
 }
 
 /** The CLI as a child process, asynchronously: the loopback server answers from this process meanwhile. */
@@ -65,7 +68,10 @@ describe('remote models through dlm', () => {
     assert.equal(unset.code, 0, unset.stderr);
     const host = new URL(server.baseUrl).host;
     assert.match(unset.stdout, new RegExp(`remote-ar +remote autoregressive`));
-    assert.match(unset.stdout, new RegExp(`remote-ar: autoregressive via ${host.replace('.', '\\.')} \\(stream, chat completions, \\$0\\.5/\\$2 per M tokens in/out\\); set ${KEY_ENV}`));
+    assert.match(
+      unset.stdout,
+      new RegExp(`remote-ar: autoregressive via ${host.replace('.', '\\.')} \\(stream, chat completions, \\$0\\.5/\\$2 per M tokens in/out\\); set ${KEY_ENV}`),
+    );
     assert.match(unset.stdout, /remote-broken: config\.json: unknown field "api_key"/);
     assert.match(unset.stdout, /remote-broken: config\.json: "paradigm" must be/);
     const set = await dlmRun(['models', '--json']);
@@ -80,7 +86,10 @@ describe('remote models through dlm', () => {
     const out = await dlmRun(['generate', '--model', 'remote-ar', '--prompt', 'Copy this string: q7w8e9', '--max-tokens', '16']);
     assert.equal(out.code, 0, out.stderr);
     assert.equal(out.stdout.trim(), '```\nq7w8e9\n```');
-    assert.match(out.stderr, /remote autoregressive remote-ar on remote, network included \(127\.0\.0\.1:\d+\): \d+ tokens, [\d.]+ ms, ttft [\d.]+ ms, [\d.]+ tok\/s, cost \$[\d.]+, stop: eos/);
+    assert.match(
+      out.stderr,
+      /remote autoregressive remote-ar on remote, network included \(127\.0\.0\.1:\d+\): \d+ tokens, [\d.]+ ms, ttft [\d.]+ ms, [\d.]+ tok\/s, cost \$[\d.]+, stop: eos/,
+    );
     const missing = await dlmRun(['generate', '--model', 'remote-ar', '--prompt', 'hi'], false);
     assert.equal(missing.code, 2);
     assert.equal(missing.stderr.trim(), `dlm generate: set ${KEY_ENV} to use the remote model remote-ar (${new URL(server.baseUrl).host})`);
@@ -97,11 +106,42 @@ describe('remote models through dlm', () => {
   });
 
   test('dlm compare --models: any models side by side, task prompts as instructions, the speedup', async () => {
-    const out = await dlmRun(['compare', '--models', 'remote-ar,remote-diffusion', '--prompt', 'reverse: k3x9\\n', '--max-tokens', '8', '--repeats', '2', '--json']);
+    const out = await dlmRun([
+      'compare',
+      '--models',
+      'remote-ar,remote-diffusion',
+      '--prompt',
+      'reverse: k3x9\\n',
+      '--max-tokens',
+      '8',
+      '--repeats',
+      '2',
+      '--json',
+    ]);
     assert.equal(out.code, 0, out.stderr);
-    const report = JSON.parse(out.stdout) as { speedup: number; task: string; runs: { model: string; engine: string; prompt: string; correct: boolean; measuredOn: string; tokensEstimated: boolean; forwardPasses: number | null; costUsdPerRun: number | null; medianTotalMs: number }[] };
+    const report = JSON.parse(out.stdout) as {
+      speedup: number;
+      task: string;
+      runs: {
+        model: string;
+        engine: string;
+        prompt: string;
+        correct: boolean;
+        measuredOn: string;
+        tokensEstimated: boolean;
+        forwardPasses: number | null;
+        costUsdPerRun: number | null;
+        medianTotalMs: number;
+      }[];
+    };
     assert.equal(report.task, 'reverse');
-    assert.deepEqual(report.runs.map((r) => [r.model, r.engine]), [['remote-ar', 'autoregressive'], ['remote-diffusion', 'diffusion']]);
+    assert.deepEqual(
+      report.runs.map((r) => [r.model, r.engine]),
+      [
+        ['remote-ar', 'autoregressive'],
+        ['remote-diffusion', 'diffusion'],
+      ],
+    );
     for (const r of report.runs) {
       assert.equal(r.prompt, 'Reverse this string. Reply with the reversed string only: k3x9');
       assert.equal(r.correct, true); // the server answers in a code fence; the extractor removes it
@@ -116,20 +156,50 @@ describe('remote models through dlm', () => {
 
   test('a stored sweep: failing remote cells become failed runs with their reason; show and export carry cost', async () => {
     const spec = path.join(scratch, 'spec.json');
-    writeFileSync(spec, JSON.stringify({ title: 'remote sweep', models: { autoregressive: 'remote-ar', diffusion: 'remote-down' }, tasks: ['copy', 'reverse'], lengths: [8], itemsPerLength: 2, warmup: 0 }));
+    writeFileSync(
+      spec,
+      JSON.stringify({
+        title: 'remote sweep',
+        models: { autoregressive: 'remote-ar', diffusion: 'remote-down' },
+        tasks: ['copy', 'reverse'],
+        lengths: [8],
+        itemsPerLength: 2,
+        warmup: 0,
+      }),
+    );
     const bench = await dlmRun(['bench', '--spec', spec, '--json']);
     assert.equal(bench.code, 0, bench.stderr);
-    const summary = JSON.parse(bench.stdout) as { experimentId: string; status: string; cost: { totalUsd: number; runs: number; estimated: boolean }; aggregates: Record<string, unknown>[] };
+    const summary = JSON.parse(bench.stdout) as {
+      experimentId: string;
+      status: string;
+      cost: { totalUsd: number; runs: number; estimated: boolean };
+      aggregates: Record<string, unknown>[];
+    };
     assert.equal(summary.status, 'finished');
     assert.equal(summary.cost.runs, 4);
     assert.equal(summary.cost.estimated, false);
     const sqlite = new Database(db, { readonly: true });
-    const runs = sqlite.prepare('SELECT engine, modelId, passed, failure, remote, host, costUsd, totalMs, prompt FROM Run WHERE experimentId = ?').all(summary.experimentId) as { engine: string; modelId: string; passed: number; failure: string | null; remote: number; host: string; costUsd: number | null; totalMs: number; prompt: string }[];
+    const runs = sqlite
+      .prepare('SELECT engine, modelId, passed, failure, remote, host, costUsd, totalMs, prompt FROM Run WHERE experimentId = ?')
+      .all(summary.experimentId) as {
+      engine: string;
+      modelId: string;
+      passed: number;
+      failure: string | null;
+      remote: number;
+      host: string;
+      costUsd: number | null;
+      totalMs: number;
+      prompt: string;
+    }[];
     sqlite.close();
     assert.equal(runs.length, 8);
     const ar = runs.filter((r) => r.modelId === 'remote-ar');
     const down = runs.filter((r) => r.modelId === 'remote-down');
-    assert.ok(ar.every((r) => r.passed === 1 && r.failure === null && r.remote === 1 && r.costUsd! > 0 && r.totalMs > 0), JSON.stringify(ar));
+    assert.ok(
+      ar.every((r) => r.passed === 1 && r.failure === null && r.remote === 1 && r.costUsd! > 0 && r.totalMs > 0),
+      JSON.stringify(ar),
+    );
     assert.ok(ar.some((r) => r.prompt.startsWith('Reverse this string.')));
     assert.equal(down.length, 4);
     for (const r of down) {
@@ -150,7 +220,10 @@ describe('remote models through dlm', () => {
     const csvFile = path.join(scratch, 'export.csv');
     assert.equal((await dlmRun(['export', summary.experimentId, '--format', 'json', '--out', jsonFile])).code, 0);
     assert.equal((await dlmRun(['export', summary.experimentId, '--format', 'csv', '--table', 'aggregates', '--out', csvFile])).code, 0);
-    const exported = JSON.parse(readFileSync(jsonFile, 'utf8')) as { cost: { totalUsd: number }; runs: { remote: string | null; failure: string | null; costUsd: number | null }[] };
+    const exported = JSON.parse(readFileSync(jsonFile, 'utf8')) as {
+      cost: { totalUsd: number };
+      runs: { remote: string | null; failure: string | null; costUsd: number | null }[];
+    };
     assert.ok(Math.abs(exported.cost.totalUsd - summary.cost.totalUsd) < 1e-12);
     assert.ok(exported.runs.every((r) => /^remote, network included/.test(r.remote ?? '')));
     assert.match(readFileSync(csvFile, 'utf8').split('\n')[0]!, /failures,costUsdTotal,costUsdMedianPerRun,costEstimated/);
@@ -162,7 +235,13 @@ describe('remote models through dlm', () => {
     const report = JSON.parse(ok.stdout) as { engine: string; hardware: string; cells: { length: number; n: number; passRate: number; failures: number }[] };
     assert.equal(report.engine, 'autoregressive');
     assert.match(report.hardware, /^remote, network included/);
-    assert.deepEqual(report.cells.map((c) => [c.length, c.n, c.passRate, c.failures]), [[4, 2, 1, 0], [8, 2, 1, 0]]);
+    assert.deepEqual(
+      report.cells.map((c) => [c.length, c.n, c.passRate, c.failures]),
+      [
+        [4, 2, 1, 0],
+        [8, 2, 1, 0],
+      ],
+    );
     const down = await dlmRun(['eval', '--model', 'remote-down', '--task', 'copy', '--lengths', '4', '--n', '2']);
     assert.equal(down.code, 0, down.stderr);
     assert.match(down.stdout, /2 items got no answer \(remote requests failed after retries; counted as not passed\): first: .*HTTP 503/);

@@ -20,7 +20,19 @@ export async function showCommand(argv: string[]): Promise<number> {
   const report = await loadReport(id);
   if (args.switches.has('json')) {
     const { experiment } = report;
-    console.log(JSON.stringify({ ...experiment, runCount: report.runs.length, shareUrl: shareUrl(experiment.slug), cost: report.cost, aggregates: report.aggregates.map(aggregateRow) }, null, 2));
+    console.log(
+      JSON.stringify(
+        {
+          ...experiment,
+          runCount: report.runs.length,
+          shareUrl: shareUrl(experiment.slug),
+          cost: report.cost,
+          aggregates: report.aggregates.map(aggregateRow),
+        },
+        null,
+        2,
+      ),
+    );
     return 0;
   }
   console.log(experimentHeader(report.experiment, report.runs.length));

@@ -45,7 +45,10 @@ test('generate --task sort --n 5 --length 16 --seed 7 prints exactly five record
   assert.equal(code, 0);
   const records = lines(stdout).map((line) => JSON.parse(line) as TaskRecord);
   assert.equal(records.length, 5);
-  assert.deepEqual(records.map((r) => r.task_id), [0, 1, 2, 3, 4].map((i) => `train/sort/16/s7/i${i}`));
+  assert.deepEqual(
+    records.map((r) => r.task_id),
+    [0, 1, 2, 3, 4].map((i) => `train/sort/16/s7/i${i}`),
+  );
   for (const r of records) assert.equal(r.answer, [...r.prompt.slice(6, -1)].sort().join(''));
 });
 
@@ -64,13 +67,19 @@ test('generate to a file, then check it: canonical answers pass, corrupted ones 
   const checked = await dlm('tasks', 'check', '--file', withCompletions);
   assert.equal(checked.code, 0, checked.stderr);
   const results = lines(checked.stdout).map((line) => JSON.parse(line) as { task_id: string; passed: boolean; error?: string });
-  assert.deepEqual(results.map((r) => r.task_id), records.map((r) => r.task_id));
+  assert.deepEqual(
+    results.map((r) => r.task_id),
+    records.map((r) => r.task_id),
+  );
   results.forEach((r, i) => assert.equal(r.passed, i % 2 === 0, `${r.task_id}: ${r.error}`));
   assert.match(checked.stderr, /^code: 2\/4 passed \(50\.0%\)$/m);
 
   const asJson = await dlm('tasks', 'check', '--file', withCompletions, '--json');
   const summaries = lines(asJson.stderr).map((line) => JSON.parse(line));
-  assert.deepEqual(summaries.find((s) => s.task === 'sort'), { task: 'sort', passed: 2, total: 4, pass_rate: 0.5 });
+  assert.deepEqual(
+    summaries.find((s) => s.task === 'sort'),
+    { task: 'sort', passed: 2, total: 4, pass_rate: 0.5 },
+  );
 });
 
 test('mixed lengths: --max-length draws lengths within each family range, same records as --length', async () => {
@@ -89,7 +98,10 @@ test('list shows every family with its range', async () => {
   const { code, stdout } = await dlm('tasks', 'list', '--json');
   assert.equal(code, 0);
   const rows = JSON.parse(stdout) as Array<{ name: string; minLength: number; maxLength: number }>;
-  assert.deepEqual(rows.map((r) => `${r.name} ${r.minLength}..${r.maxLength}`), ['copy 1..256', 'reverse 1..256', 'sort 1..256', 'add 1..255', 'code 8..256', 'expand 1..768']);
+  assert.deepEqual(
+    rows.map((r) => `${r.name} ${r.minLength}..${r.maxLength}`),
+    ['copy 1..256', 'reverse 1..256', 'sort 1..256', 'add 1..255', 'code 8..256', 'expand 1..768'],
+  );
 });
 
 test('bad input is a usage error with a one-line message', async () => {

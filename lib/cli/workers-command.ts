@@ -40,6 +40,17 @@ export async function workersCommand(argv: string[]): Promise<number> {
     console.log('no workers yet: start one with "dlm worker"');
     return 0;
   }
-  console.log(textTable(['name', 'alive', 'cell', 'done', 'last seen'], workers.map((w) => [w.name, w.alive ? 'yes' : w.stoppedAt ? 'stopped' : 'gone', w.cell ? `${w.experimentId!.slice(0, 8)} ${w.cell}` : '-', String(w.done), w.seenAt])));
+  console.log(
+    textTable(
+      ['name', 'alive', 'cell', 'done', 'last seen'],
+      workers.map((w) => [
+        w.name,
+        w.alive ? 'yes' : w.stoppedAt ? 'stopped' : 'gone',
+        w.cell ? `${w.experimentId!.slice(0, 8)} ${w.cell}` : '-',
+        String(w.done),
+        w.seenAt,
+      ]),
+    ),
+  );
   return 0;
 }

@@ -56,16 +56,24 @@ export async function openCellQueue(url: string, options: { maintenanceSeconds?:
   });
   boss.on('error', (error: Error) => process.stderr.write(`queue: ${error.message}\n`));
   await boss.start();
-  if (!(await boss.getQueue(CELL_QUEUE))) await boss.createQueue(CELL_QUEUE, { name: CELL_QUEUE, retryLimit: RETRY_LIMIT, retryDelay: 0 }).catch(() => undefined); // a racing worker may create it first
+  if (!(await boss.getQueue(CELL_QUEUE)))
+    await boss.createQueue(CELL_QUEUE, { name: CELL_QUEUE, retryLimit: RETRY_LIMIT, retryDelay: 0 }).catch(() => undefined); // a racing worker may create it first
   const db = boss.getDb();
   return {
     async enqueue(experimentId, cellKeys, leaseSeconds) {
       for (let i = 0; i < cellKeys.length; i += 500) {
-        await boss.insert(cellKeys.slice(i, i + 500).map((cellKey) => ({ name: CELL_QUEUE, data: { experimentId, cellKey }, expireInSeconds: leaseSeconds, retryLimit: RETRY_LIMIT })));
+        await boss.insert(
+          cellKeys
+            .slice(i, i + 500)
+            .map((cellKey) => ({ name: CELL_QUEUE, data: { experimentId, cellKey }, expireInSeconds: leaseSeconds, retryLimit: RETRY_LIMIT })),
+        );
       }
     },
     async pendingCellKeys(experimentId) {
-      const { rows } = (await db.executeSql(`SELECT data->>'cellKey' AS key FROM pgboss.job WHERE name = $1 AND state < 'completed' AND data->>'experimentId' = $2`, [CELL_QUEUE, experimentId])) as { rows: { key: string }[] };
+      const { rows } = (await db.executeSql(
+        `SELECT data->>'cellKey' AS key FROM pgboss.job WHERE name = $1 AND state < 'completed' AND data->>'experimentId' = $2`,
+        [CELL_QUEUE, experimentId],
+      )) as { rows: { key: string }[] };
       return new Set(rows.map((r) => r.key));
     },
     async claim(leaseSeconds) {

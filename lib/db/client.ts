@@ -23,9 +23,7 @@ const open = new Map<string, Promise<PlaygroundDatabase>>();
 
 function explainOpenFailure(file: string, error: unknown): DatabaseConfigError {
   const reason = error instanceof Error ? error.message : String(error);
-  return new DatabaseConfigError(
-    `cannot use the database at ${file}: ${reason} (set DATABASE_URL=file:/a/writable/path.db or fix the folder's permissions)`,
-  );
+  return new DatabaseConfigError(`cannot use the database at ${file}: ${reason} (set DATABASE_URL=file:/a/writable/path.db or fix the folder's permissions)`);
 }
 
 /** Creates the folder, applies pending migrations and sets the pragmas. Returns the migrations applied now. */

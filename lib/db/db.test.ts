@@ -33,7 +33,10 @@ describe('database file', () => {
     const sqlite = new Database(file);
     assert.equal(sqlite.pragma('journal_mode', { simple: true }), 'wal');
     const tables = sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[];
-    assert.deepEqual(tables.map((t) => t.name), ['Experiment', 'Run', 'Worker', '_prisma_migrations']);
+    assert.deepEqual(
+      tables.map((t) => t.name),
+      ['Experiment', 'Run', 'Worker', '_prisma_migrations'],
+    );
     sqlite.close();
   });
 
@@ -65,11 +68,14 @@ describe('database file', () => {
   test('an unusable data folder is reported with its path, not a stack trace', () => {
     const notAFolder = path.join(scratch, 'plain-file');
     writeFileSync(notAFolder, 'x');
-    assert.throws(() => prepareDatabaseFile(path.join(notAFolder, 'db.sqlite')), (error: Error) => {
-      assert.match(error.message, /^cannot use the database at .*plain-file\/db\.sqlite: .*DATABASE_URL/);
-      assert.equal(error.message.includes('\n'), false);
-      return true;
-    });
+    assert.throws(
+      () => prepareDatabaseFile(path.join(notAFolder, 'db.sqlite')),
+      (error: Error) => {
+        assert.match(error.message, /^cannot use the database at .*plain-file\/db\.sqlite: .*DATABASE_URL/);
+        assert.equal(error.message.includes('\n'), false);
+        return true;
+      },
+    );
   });
 });
 
@@ -89,81 +95,81 @@ function queryTests(provider: string, options: { skip?: string | false; database
       process.env.DATABASE_URL = `file:${path.join(scratch, 'nested', 'folder', 'test.db')}`;
     });
 
-  describe(`experiments and runs (${provider})`, () => {
-    test('an experiment and its runs round-trip with their JSON fields', async () => {
-      const environment = captureEnvironment({ executionProvider: 'cpu', threads: 2 });
-      const experiment = await createExperiment({ title: 'sort 16', kind: 'compare', config: { lengths: [16] }, environment });
-      assert.equal(experiment.status, 'running');
-      assert.match(experiment.slug, /^[A-Za-z0-9_-]{22}$/); // 128 bits in base64url
-      await recordRun({
-        experimentId: experiment.id,
-        engine: 'diffusion',
-        modelId: 'm',
-        modelSha256: 'a'.repeat(64),
-        taskId: 'sort',
-        itemId: 'sort/16/s7/i0',
-        prompt: 'sort: 31\n',
-        requestedLength: 2,
-        settings: { steps: 2, remasking: 'low_confidence', seed: 0 },
-        outputText: '13',
-        generatedTokens: 2,
-        ttftMs: 1.25,
-        totalMs: 2.5,
-        forwardPasses: 2,
-        passed: true,
+    describe(`experiments and runs (${provider})`, () => {
+      test('an experiment and its runs round-trip with their JSON fields', async () => {
+        const environment = captureEnvironment({ executionProvider: 'cpu', threads: 2 });
+        const experiment = await createExperiment({ title: 'sort 16', kind: 'compare', config: { lengths: [16] }, environment });
+        assert.equal(experiment.status, 'running');
+        assert.match(experiment.slug, /^[A-Za-z0-9_-]{22}$/); // 128 bits in base64url
+        await recordRun({
+          experimentId: experiment.id,
+          engine: 'diffusion',
+          modelId: 'm',
+          modelSha256: 'a'.repeat(64),
+          taskId: 'sort',
+          itemId: 'sort/16/s7/i0',
+          prompt: 'sort: 31\n',
+          requestedLength: 2,
+          settings: { steps: 2, remasking: 'low_confidence', seed: 0 },
+          outputText: '13',
+          generatedTokens: 2,
+          ttftMs: 1.25,
+          totalMs: 2.5,
+          forwardPasses: 2,
+          passed: true,
+        });
+        const runs = await listRunsOfExperiment(experiment.id);
+        assert.equal(runs.length, 1);
+        assert.deepEqual(runs[0]!.settings, { steps: 2, remasking: 'low_confidence', seed: 0 });
+        assert.equal(runs[0]!.passed, true);
+        assert.equal(runs[0]!.error, null);
+
+        const shared = await getExperimentBySlug(experiment.slug);
+        assert.deepEqual(shared?.config, { lengths: [16] });
+        assert.equal(shared?.environment.threads, 2);
+        assert.equal(shared?.environment.node, process.versions.node);
+
+        const finished = await finishExperiment(experiment.id, 'finished');
+        assert.equal(finished.status, 'finished');
+        assert.ok(finished.finishedAt instanceof Date);
+        assert.equal(await countExperiments(), 1);
+        assert.equal((await listRecentExperiments()).length, 1);
+        assert.equal(await getExperimentBySlug('no-such-slug'), null);
       });
-      const runs = await listRunsOfExperiment(experiment.id);
-      assert.equal(runs.length, 1);
-      assert.deepEqual(runs[0]!.settings, { steps: 2, remasking: 'low_confidence', seed: 0 });
-      assert.equal(runs[0]!.passed, true);
-      assert.equal(runs[0]!.error, null);
 
-      const shared = await getExperimentBySlug(experiment.slug);
-      assert.deepEqual(shared?.config, { lengths: [16] });
-      assert.equal(shared?.environment.threads, 2);
-      assert.equal(shared?.environment.node, process.versions.node);
-
-      const finished = await finishExperiment(experiment.id, 'finished');
-      assert.equal(finished.status, 'finished');
-      assert.ok(finished.finishedAt instanceof Date);
-      assert.equal(await countExperiments(), 1);
-      assert.equal((await listRecentExperiments()).length, 1);
-      assert.equal(await getExperimentBySlug('no-such-slug'), null);
+      test('share slugs do not repeat', async () => {
+        const environment = captureEnvironment();
+        const slugs = new Set<string>();
+        for (let i = 0; i < 20; i++) slugs.add((await createExperiment({ title: `t${i}`, kind: 'eval', config: {}, environment })).slug);
+        assert.equal(slugs.size, 20);
+      });
     });
 
-    test('share slugs do not repeat', async () => {
-      const environment = captureEnvironment();
-      const slugs = new Set<string>();
-      for (let i = 0; i < 20; i++) slugs.add((await createExperiment({ title: `t${i}`, kind: 'eval', config: {}, environment })).slug);
-      assert.equal(slugs.size, 20);
+    describe(`recording experiments (lib/harness/record.ts, ${provider})`, () => {
+      test('an experiment ends finished, failed when its body throws, and cancelled or interrupted when stopped', async () => {
+        const { ExperimentStopped, recordExperiment } = await import('../harness/record.ts');
+        const environment = captureEnvironment({ executionProvider: 'cpu', threads: 1 });
+        const input = { title: 'status', kind: 'sweep' as const, config: {}, environment };
+        const done = await recordExperiment(input, async () => 42);
+        assert.equal(done.value, 42);
+        const outcomes: string[] = [];
+        for (const [body, expected] of [
+          [() => Promise.reject(new Error('engine exploded')), 'failed'],
+          [() => Promise.reject(new ExperimentStopped('cancelled')), 'cancelled'],
+          [() => Promise.reject(new ExperimentStopped('interrupted')), 'interrupted'],
+        ] as const) {
+          let id = '';
+          await assert.rejects(recordExperiment(input, async (e) => ((id = e.id), body())));
+          const stored = (await listRecentExperiments(20)).find((e) => e.id === id);
+          assert.equal(stored?.status, expected);
+          assert.ok(stored?.finishedAt);
+          outcomes.push(expected);
+        }
+        const finished = (await listRecentExperiments(20)).find((e) => e.id === done.experiment.id);
+        assert.equal(finished?.status, 'finished');
+        assert.deepEqual(outcomes, ['failed', 'cancelled', 'interrupted']);
+      });
     });
-  });
-
-  describe(`recording experiments (lib/harness/record.ts, ${provider})`, () => {
-    test('an experiment ends finished, failed when its body throws, and cancelled or interrupted when stopped', async () => {
-      const { ExperimentStopped, recordExperiment } = await import('../harness/record.ts');
-      const environment = captureEnvironment({ executionProvider: 'cpu', threads: 1 });
-      const input = { title: 'status', kind: 'sweep' as const, config: {}, environment };
-      const done = await recordExperiment(input, async () => 42);
-      assert.equal(done.value, 42);
-      const outcomes: string[] = [];
-      for (const [body, expected] of [
-        [() => Promise.reject(new Error('engine exploded')), 'failed'],
-        [() => Promise.reject(new ExperimentStopped('cancelled')), 'cancelled'],
-        [() => Promise.reject(new ExperimentStopped('interrupted')), 'interrupted'],
-      ] as const) {
-        let id = '';
-        await assert.rejects(recordExperiment(input, async (e) => ((id = e.id), body())));
-        const stored = (await listRecentExperiments(20)).find((e) => e.id === id);
-        assert.equal(stored?.status, expected);
-        assert.ok(stored?.finishedAt);
-        outcomes.push(expected);
-      }
-      const finished = (await listRecentExperiments(20)).find((e) => e.id === done.experiment.id);
-      assert.equal(finished?.status, 'finished');
-      assert.deepEqual(outcomes, ['failed', 'cancelled', 'interrupted']);
-    });
-  });
   });
 }
 

@@ -40,10 +40,12 @@ export function applyMigrations(db: Database.Database, migrations: readonly Migr
   const run = db.transaction(() => {
     db.exec(BOOKKEEPING_TABLE);
     const done = new Map(
-      (db.prepare('SELECT migration_name, checksum FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL').all() as {
-        migration_name: string;
-        checksum: string;
-      }[]).map((row) => [row.migration_name, row.checksum]),
+      (
+        db.prepare('SELECT migration_name, checksum FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL').all() as {
+          migration_name: string;
+          checksum: string;
+        }[]
+      ).map((row) => [row.migration_name, row.checksum]),
     );
     for (const migration of migrations) {
       const recorded = done.get(migration.name);

@@ -33,7 +33,11 @@ describe('PostgreSQL', { skip }, () => {
     await client.connect();
     try {
       const { rows } = await client.query<{ column_name: string }>(`SELECT column_name FROM information_schema.columns WHERE table_name = 'Run'`);
-      for (const column of ['cellKey', 'worker', 'workerEnv', 'remote']) assert.ok(rows.some((r) => r.column_name === column), column);
+      for (const column of ['cellKey', 'worker', 'workerEnv', 'remote'])
+        assert.ok(
+          rows.some((r) => r.column_name === column),
+          column,
+        );
     } finally {
       await client.end();
     }
@@ -59,9 +63,36 @@ describe('PostgreSQL', { skip }, () => {
     try {
       const { createExperiment, finishExperiment, listExperiments, getExperiment } = await import('./experiments.ts');
       const { recordRun, listRunsOfExperiment, listCellKeys, isDuplicateCell } = await import('./runs.ts');
-      const environment = { gitSha: 'x', gitDirty: false, node: '20', onnxruntime: '1', cpuModel: 'c', cpuCores: 2, gpuModel: null, executionProvider: 'cpu', threads: 1, os: 'Linux' };
+      const environment = {
+        gitSha: 'x',
+        gitDirty: false,
+        node: '20',
+        onnxruntime: '1',
+        cpuModel: 'c',
+        cpuCores: 2,
+        gpuModel: null,
+        executionProvider: 'cpu',
+        threads: 1,
+        os: 'Linux',
+      };
       const e = await createExperiment({ title: 'pg', kind: 'sweep', config: { spec: { tasks: ['copy'] } }, environment });
-      const run = { experimentId: e.id, engine: 'diffusion' as const, modelId: 'm', modelSha256: 'h', prompt: 'p', requestedLength: 8, settings: { seed: 1 }, outputText: 'o', generatedTokens: 3, totalMs: 1.5, forwardPasses: 8, passed: true, cellKey: 'k1', worker: 'w1', workerEnv: { host: 'h1' } };
+      const run = {
+        experimentId: e.id,
+        engine: 'diffusion' as const,
+        modelId: 'm',
+        modelSha256: 'h',
+        prompt: 'p',
+        requestedLength: 8,
+        settings: { seed: 1 },
+        outputText: 'o',
+        generatedTokens: 3,
+        totalMs: 1.5,
+        forwardPasses: 8,
+        passed: true,
+        cellKey: 'k1',
+        worker: 'w1',
+        workerEnv: { host: 'h1' },
+      };
       await recordRun(run);
       await assert.rejects(recordRun(run), (error) => isDuplicateCell(error), 'a cell is stored once');
       const [stored] = await listRunsOfExperiment(e.id);

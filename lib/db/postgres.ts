@@ -11,7 +11,9 @@ import { applyPostgresMigrations } from './migrate-postgres.ts';
 import { readMigrations } from './migrate.ts';
 
 // A dot-folder is no valid ESM package name, so the generated client (a CommonJS module) is required.
-const { PrismaClient: PostgresPrismaClient } = createRequire(import.meta.url)('.prisma/client-postgresql') as { PrismaClient: new (options: { adapter: PrismaPg }) => unknown };
+const { PrismaClient: PostgresPrismaClient } = createRequire(import.meta.url)('.prisma/client-postgresql') as {
+  PrismaClient: new (options: { adapter: PrismaPg }) => unknown;
+};
 
 export const postgresMigrationsDir = () => path.join(projectRoot(), 'prisma', 'postgresql', 'migrations');
 

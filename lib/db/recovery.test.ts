@@ -23,11 +23,15 @@ const environment = captureEnvironment({ executionProvider: 'cpu', threads: 1 })
 function insertRunning(sqlite: Database.Database, owner: string | null, runs: number): string {
   const id = randomUUID();
   sqlite
-    .prepare(`INSERT INTO Experiment (id, slug, title, kind, status, createdAt, config, environment, owner) VALUES (?, ?, 'left running', 'sweep', 'running', ?, '{}', '{}', ?)`)
+    .prepare(
+      `INSERT INTO Experiment (id, slug, title, kind, status, createdAt, config, environment, owner) VALUES (?, ?, 'left running', 'sweep', 'running', ?, '{}', '{}', ?)`,
+    )
     .run(id, randomUUID().slice(0, 22), Date.now(), owner);
   for (let i = 0; i < runs; i++) {
     sqlite
-      .prepare(`INSERT INTO Run (id, experimentId, engine, modelId, modelSha256, prompt, requestedLength, settings, outputText, generatedTokens, totalMs, forwardPasses, cellKey, createdAt) VALUES (?, ?, 'autoregressive', 'm', 's', 'p', 8, '{}', 'o', 1, 1, 1, ?, ?)`)
+      .prepare(
+        `INSERT INTO Run (id, experimentId, engine, modelId, modelSha256, prompt, requestedLength, settings, outputText, generatedTokens, totalMs, forwardPasses, cellKey, createdAt) VALUES (?, ?, 'autoregressive', 'm', 's', 'p', 8, '{}', 'o', 1, 1, 1, ?, ?)`,
+      )
       .run(randomUUID(), id, `cell-${i}`, Date.now());
   }
   return id;
@@ -74,7 +78,10 @@ test('a process that dies later is recovered on demand; a resume claims the expe
   const later = insertRunning(sqlite, deadOwner, 2);
   sqlite.close();
   const recovered = await recoverAbandoned();
-  assert.deepEqual(recovered.map((r) => [r.id, r.runs]), [[later, 2]]);
+  assert.deepEqual(
+    recovered.map((r) => [r.id, r.runs]),
+    [[later, 2]],
+  );
   assert.equal((await getExperimentById(later))?.status, 'interrupted');
   const [first, second] = await Promise.all([reopenExperiment(later), reopenExperiment(later)]);
   assert.equal([first, second].filter(Boolean).length, 1);
@@ -84,12 +91,28 @@ test('a process that dies later is recovered on demand; a resume claims the expe
 
 test('a finished experiment with its runs is stored in one transaction, or not at all', async () => {
   const input = { title: 'pair', kind: 'compare' as const, config: {}, environment };
-  const run = { engine: 'autoregressive' as const, modelId: 'm', modelSha256: 's', prompt: 'p', requestedLength: 8, settings: {}, outputText: 'o', generatedTokens: 1, totalMs: 1, forwardPasses: 1 };
+  const run = {
+    engine: 'autoregressive' as const,
+    modelId: 'm',
+    modelSha256: 's',
+    prompt: 'p',
+    requestedLength: 8,
+    settings: {},
+    outputText: 'o',
+    generatedTokens: 1,
+    totalMs: 1,
+    forwardPasses: 1,
+  };
   const stored = await createFinishedExperiment(input, [run, { ...run, engine: 'diffusion' }]);
   assert.equal(stored.status, 'finished');
   assert.equal((await listRunsOfExperiment(stored.id)).length, 2);
   const before = await countExperiments();
   // The second run breaks the (experiment, cell) uniqueness: the experiment and the first run roll back too.
-  await assert.rejects(createFinishedExperiment(input, [{ ...run, cellKey: 'k' }, { ...run, cellKey: 'k' }]));
+  await assert.rejects(
+    createFinishedExperiment(input, [
+      { ...run, cellKey: 'k' },
+      { ...run, cellKey: 'k' },
+    ]),
+  );
   assert.equal(await countExperiments(), before);
 });

@@ -20,7 +20,10 @@ export async function recoverAbandonedExperiments(prisma: PrismaClient, alive: (
   for (const e of running) {
     if (alive(e.owner)) continue;
     // Conditional on the same owner, so an experiment resumed meanwhile by another process is never touched.
-    const { count } = await prisma.experiment.updateMany({ where: { id: e.id, status: 'running', owner: e.owner }, data: { status: 'interrupted', finishedAt: new Date() } });
+    const { count } = await prisma.experiment.updateMany({
+      where: { id: e.id, status: 'running', owner: e.owner },
+      data: { status: 'interrupted', finishedAt: new Date() },
+    });
     if (count === 1) recovered.push({ id: e.id, title: e.title, kind: e.kind, runs: e._count.runs });
   }
   return recovered;

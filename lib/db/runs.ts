@@ -45,7 +45,12 @@ export interface Run extends Required<Omit<RunInput, 'settings' | 'timings' | 'w
   createdAt: Date;
 }
 
-type RunRow = Omit<Run, 'engine' | 'settings' | 'timings' | 'workerEnv'> & { engine: string; settings: string; timings: string | null; workerEnv: string | null };
+type RunRow = Omit<Run, 'engine' | 'settings' | 'timings' | 'workerEnv'> & {
+  engine: string;
+  settings: string;
+  timings: string | null;
+  workerEnv: string | null;
+};
 
 const fromRow = (row: RunRow): Run => ({
   ...row,

@@ -9,7 +9,10 @@ import { projectRoot } from '../paths.ts';
 
 const root = projectRoot();
 const newestSnapshot = (dir: string) => {
-  const newest = readdirSync(dir).filter((d) => /^\d+_/.test(d)).sort().at(-1)!;
+  const newest = readdirSync(dir)
+    .filter((d) => /^\d+_/.test(d))
+    .sort()
+    .at(-1)!;
   return readFileSync(path.join(dir, newest, 'schema.snapshot.prisma'), 'utf8');
 };
 
@@ -22,6 +25,14 @@ test('prisma/postgresql/schema.prisma is derived from prisma/schema.prisma', () 
 });
 
 test("both providers' newest migrations were written from the current schema", () => {
-  assert.equal(newestSnapshot(path.join(root, 'prisma', 'migrations')), readFileSync(path.join(root, 'prisma', 'schema.prisma'), 'utf8'), 'run npm run db:migration -- <name>');
-  assert.equal(newestSnapshot(path.join(root, 'prisma', 'postgresql', 'migrations')), readFileSync(path.join(root, 'prisma', 'postgresql', 'schema.prisma'), 'utf8'), 'run npm run db:migration -- <name>');
+  assert.equal(
+    newestSnapshot(path.join(root, 'prisma', 'migrations')),
+    readFileSync(path.join(root, 'prisma', 'schema.prisma'), 'utf8'),
+    'run npm run db:migration -- <name>',
+  );
+  assert.equal(
+    newestSnapshot(path.join(root, 'prisma', 'postgresql', 'migrations')),
+    readFileSync(path.join(root, 'prisma', 'postgresql', 'schema.prisma'), 'utf8'),
+    'run npm run db:migration -- <name>',
+  );
 });

@@ -19,7 +19,16 @@ export interface WorkerRecord {
 export async function registerWorker(input: { name: string; host: string; pid: number; environment: unknown }): Promise<void> {
   const { prisma } = await getDatabase();
   const now = new Date();
-  const data = { host: input.host, pid: input.pid, environment: JSON.stringify(input.environment), startedAt: now, seenAt: now, stoppedAt: null, experimentId: null, cellKey: null };
+  const data = {
+    host: input.host,
+    pid: input.pid,
+    environment: JSON.stringify(input.environment),
+    startedAt: now,
+    seenAt: now,
+    stoppedAt: null,
+    experimentId: null,
+    cellKey: null,
+  };
   await prisma.worker.upsert({ where: { name: input.name }, create: { name: input.name, ...data }, update: data });
 }
 
@@ -49,4 +58,5 @@ export async function listWorkers(): Promise<WorkerRecord[]> {
 }
 
 /** Alive: not stopped, and seen within `staleMs` (a worker killed with SIGKILL stops beating). */
-export const workerAlive = (w: Pick<WorkerRecord, 'stoppedAt' | 'seenAt'>, now: Date, staleMs: number) => w.stoppedAt === null && now.getTime() - w.seenAt.getTime() <= staleMs;
+export const workerAlive = (w: Pick<WorkerRecord, 'stoppedAt' | 'seenAt'>, now: Date, staleMs: number) =>
+  w.stoppedAt === null && now.getTime() - w.seenAt.getTime() <= staleMs;

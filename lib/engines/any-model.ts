@@ -48,7 +48,9 @@ export function settingsForPrompt(model: AnyModel, given: Partial<DecodingSettin
  */
 export function sharedSettingsOnly(model: AnyModel, settings: Partial<DecodingSettings>): Partial<DecodingSettings> {
   if (!isRemoteModel(model)) return settings;
-  return Object.fromEntries(Object.entries(settings).filter(([k]) => !(DIFFUSION_ONLY_SETTINGS as readonly string[]).includes(k) && !(k === 'topK' && settings.topK === 0)));
+  return Object.fromEntries(
+    Object.entries(settings).filter(([k]) => !(DIFFUSION_ONLY_SETTINGS as readonly string[]).includes(k) && !(k === 'topK' && settings.topK === 0)),
+  );
 }
 
 /** The hosts of the remote models among `models` (recorded in an experiment's environment). */

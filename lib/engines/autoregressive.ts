@@ -67,7 +67,11 @@ export function createAutoregressiveEngine(model: LoadedModel): Engine {
       const total = pastLength + stepIds.length;
       feeds.input_ids = int64(stepIds, [1, stepIds.length]);
       feeds.attention_mask = new ort.Tensor('int64', new BigInt64Array(total).fill(1n), [1, total]);
-      if (graph.takesPositionIds) feeds.position_ids = int64(stepIds.map((_, i) => pastLength + i), [1, stepIds.length]);
+      if (graph.takesPositionIds)
+        feeds.position_ids = int64(
+          stepIds.map((_, i) => pastLength + i),
+          [1, stepIds.length],
+        );
       if (graph.takesUseCacheBranch) feeds.use_cache_branch = new ort.Tensor('bool', Uint8Array.of(pastLength > 0 ? 1 : 0), [1]);
       const t0 = performance.now();
       const out = await session.run(feeds);

@@ -29,20 +29,37 @@ test('a chat template is rendered with the messages, the generation prompt and t
 });
 
 test('a list of named templates uses the "default" one', () => {
-  const format = chatFormatOf({ chat_template: [{ name: 'tool_use', template: 'tools' }, { name: 'default', template: '{{ messages[0].content }}!' }] });
+  const format = chatFormatOf({
+    chat_template: [
+      { name: 'tool_use', template: 'tools' },
+      { name: 'default', template: '{{ messages[0].content }}!' },
+    ],
+  });
   assert.equal(formatChatPrompt([{ role: 'user', content: 'hi' }], format), 'hi!');
 });
 
 test('a template that raises becomes a ChatFormatError', () => {
   const format = chatFormatOf({ chat_template: "{{ raise_exception('roles must alternate') }}" });
-  assert.throws(() => formatChatPrompt([{ role: 'user', content: 'x' }], format), (e: unknown) => e instanceof ChatFormatError && /roles must alternate/.test((e as Error).message));
+  assert.throws(
+    () => formatChatPrompt([{ role: 'user', content: 'x' }], format),
+    (e: unknown) => e instanceof ChatFormatError && /roles must alternate/.test((e as Error).message),
+  );
 });
 
 test('without a template the prompt is the last user message, with a trailing newline added when missing', () => {
   const none = chatFormatOf({ eos_token: '<eos>' });
   assert.equal(none.template, null);
   assert.equal(formatChatPrompt(conversation, none), ' sort: 312 \n');
-  assert.equal(formatChatPrompt([{ role: 'user', content: 'copy: ab\n' }, { role: 'assistant', content: 'ab' }], none), 'copy: ab\n');
+  assert.equal(
+    formatChatPrompt(
+      [
+        { role: 'user', content: 'copy: ab\n' },
+        { role: 'assistant', content: 'ab' },
+      ],
+      none,
+    ),
+    'copy: ab\n',
+  );
   assert.throws(() => formatChatPrompt([{ role: 'system', content: 'hello' }], none), ChatFormatError);
 });
 

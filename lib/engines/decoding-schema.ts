@@ -27,18 +27,60 @@ export interface FieldDeclaration {
 export type DecodingField = keyof DecodingSettings;
 
 export const DECODING_FIELDS: { readonly [K in DecodingField]: FieldDeclaration } = {
-  maxNewTokens: { label: 'max tokens', rule: { type: 'int', min: 1, max: MAX_OUTPUT_TOKENS }, readers: ['ar', 'diffusion'], help: `output length: AR max new tokens / diffusion canvas length (default ${DEFAULT_MAX_NEW_TOKENS})` },
-  minNewTokens: { label: 'min new tokens', rule: { type: 'int', min: 0, max: MAX_OUTPUT_TOKENS }, readers: ['ar', 'diffusion'], help: '<eos> is suppressed before this many tokens: exact-length timing' },
+  maxNewTokens: {
+    label: 'max tokens',
+    rule: { type: 'int', min: 1, max: MAX_OUTPUT_TOKENS },
+    readers: ['ar', 'diffusion'],
+    help: `output length: AR max new tokens / diffusion canvas length (default ${DEFAULT_MAX_NEW_TOKENS})`,
+  },
+  minNewTokens: {
+    label: 'min new tokens',
+    rule: { type: 'int', min: 0, max: MAX_OUTPUT_TOKENS },
+    readers: ['ar', 'diffusion'],
+    help: '<eos> is suppressed before this many tokens: exact-length timing',
+  },
   temperature: { label: 'temperature', rule: { type: 'number', min: 0, max: 10 }, readers: ['ar', 'diffusion'], help: '0 = greedy (default)' },
   topK: { label: 'top-k', rule: { type: 'int', min: 0, max: 100_000 }, readers: ['ar'], help: 'AR: keep the K most likely tokens; 0 = off' },
   topP: { label: 'top-p', rule: { type: 'number', min: 0, max: 1, minOpen: true }, readers: ['ar'], help: 'AR: nucleus sampling; 1 = off' },
   seed: { label: 'seed', rule: { type: 'int', min: 0, max: 0xffffffff }, readers: ['ar', 'diffusion'], help: 'seed for every random choice (default 0)' },
-  steps: { label: 'steps', rule: { type: 'int', min: 1, max: MAX_OUTPUT_TOKENS }, readers: ['diffusion'], help: 'diffusion denoising steps (default = output length); "L/4" means a quarter of it' },
-  blockLength: { label: 'block length', rule: { type: 'int', min: 1, max: MAX_OUTPUT_TOKENS }, readers: ['diffusion'], help: 'diffusion semi-autoregressive block length (default = output length)' },
-  remasking: { label: 'remasking', rule: { type: 'choice', choices: REMASKING_POLICIES }, readers: ['diffusion'], help: `which masked positions a step commits: ${REMASKING_POLICIES.join(' | ')}` },
-  threshold: { label: 'threshold', rule: { type: 'number', min: 0, max: 1, minOpen: true, maxOpen: true }, nullable: true, readers: ['diffusion'], help: 'commit every token with confidence above it each step (Fast-dLLM)' },
-  factor: { label: 'factor', rule: { type: 'number', min: 0, max: 100, minOpen: true }, nullable: true, readers: ['diffusion'], help: "Fast-dLLM's factor rule: the top n while (n + 1)(1 − c_n) < F each step" },
-  cache: { label: 'cache', rule: { type: 'choice', choices: CACHE_MODES }, readers: ['diffusion'], help: `diffusion KV cache: ${CACHE_MODES.join(' | ')} (Fast-dLLM; refreshed once per block)` },
+  steps: {
+    label: 'steps',
+    rule: { type: 'int', min: 1, max: MAX_OUTPUT_TOKENS },
+    readers: ['diffusion'],
+    help: 'diffusion denoising steps (default = output length); "L/4" means a quarter of it',
+  },
+  blockLength: {
+    label: 'block length',
+    rule: { type: 'int', min: 1, max: MAX_OUTPUT_TOKENS },
+    readers: ['diffusion'],
+    help: 'diffusion semi-autoregressive block length (default = output length)',
+  },
+  remasking: {
+    label: 'remasking',
+    rule: { type: 'choice', choices: REMASKING_POLICIES },
+    readers: ['diffusion'],
+    help: `which masked positions a step commits: ${REMASKING_POLICIES.join(' | ')}`,
+  },
+  threshold: {
+    label: 'threshold',
+    rule: { type: 'number', min: 0, max: 1, minOpen: true, maxOpen: true },
+    nullable: true,
+    readers: ['diffusion'],
+    help: 'commit every token with confidence above it each step (Fast-dLLM)',
+  },
+  factor: {
+    label: 'factor',
+    rule: { type: 'number', min: 0, max: 100, minOpen: true },
+    nullable: true,
+    readers: ['diffusion'],
+    help: "Fast-dLLM's factor rule: the top n while (n + 1)(1 − c_n) < F each step",
+  },
+  cache: {
+    label: 'cache',
+    rule: { type: 'choice', choices: CACHE_MODES },
+    readers: ['diffusion'],
+    help: `diffusion KV cache: ${CACHE_MODES.join(' | ')} (Fast-dLLM; refreshed once per block)`,
+  },
 };
 
 export const DECODING_FIELD_NAMES = Object.keys(DECODING_FIELDS) as DecodingField[];

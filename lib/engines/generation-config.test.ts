@@ -5,7 +5,12 @@ import { stopOnEos } from './sampling/stopping-criteria.ts';
 
 test('generation_config.json: sampling defaults as transformers reads them', () => {
   assert.deepEqual(generationDefaults({ do_sample: true, temperature: 0.6, top_p: 0.9 }), { temperature: 0.6, topK: 50, topP: 0.9 });
-  assert.deepEqual(generationDefaults({ do_sample: true, temperature: 0.7, top_k: 20, top_p: 0.8, max_new_tokens: 64 }), { temperature: 0.7, topK: 20, topP: 0.8, maxNewTokens: 64 });
+  assert.deepEqual(generationDefaults({ do_sample: true, temperature: 0.7, top_k: 20, top_p: 0.8, max_new_tokens: 64 }), {
+    temperature: 0.7,
+    topK: 20,
+    topP: 0.8,
+    maxNewTokens: 64,
+  });
   assert.deepEqual(generationDefaults({ do_sample: false, temperature: 0.6 }), { temperature: 0 }, 'no sampling: greedy');
   assert.deepEqual(generationDefaults({}), { temperature: 0 });
 });

@@ -26,7 +26,8 @@ export const abilitiesOf = (model: LoadedModel): DecoderAbilities => ({ modelId:
 
 const loaded = new Map<string, Promise<LoadedModel>>();
 
-const cacheKey = (dir: string, s: SessionSettings, dtype: OnnxDtype) => `${dir}|${s.executionProvider}|${s.intraOpThreads}|${s.graphOptimizationLevel}|${dtype}`;
+const cacheKey = (dir: string, s: SessionSettings, dtype: OnnxDtype) =>
+  `${dir}|${s.executionProvider}|${s.intraOpThreads}|${s.graphOptimizationLevel}|${dtype}`;
 
 /** The listing with the chosen dtype's graph in place of the one discovery described (its hash recorded). */
 async function withDtype(info: ModelInfo, dtype: OnnxDtype): Promise<ModelInfo> {
@@ -36,11 +37,16 @@ async function withDtype(info: ModelInfo, dtype: OnnxDtype): Promise<ModelInfo> 
     const has = (info.dtypes ?? []).join(', ') || 'none';
     throw new ModelConfigError(`model "${info.id}" has no ${dtype} graph (onnx/${onnxFileName(dtype)}); its dtypes: ${has}`);
   }
-  if (info.decoding !== 'autoregressive') throw new ModelConfigError(`dtype ${dtype}: only autoregressive models load a dtype variant ("${info.id}" is ${info.decoding})`);
+  if (info.decoding !== 'autoregressive')
+    throw new ModelConfigError(`dtype ${dtype}: only autoregressive models load a dtype variant ("${info.id}" is ${info.decoding})`);
   return { ...info, onnxFile, sha256: await sha256OfFile(onnxFile) };
 }
 
-export async function loadModel(model: string | ModelInfo, sessionSettings: SessionSettings = DEFAULT_SESSION_SETTINGS, dtype: OnnxDtype = DEFAULT_ONNX_DTYPE): Promise<LoadedModel> {
+export async function loadModel(
+  model: string | ModelInfo,
+  sessionSettings: SessionSettings = DEFAULT_SESSION_SETTINGS,
+  dtype: OnnxDtype = DEFAULT_ONNX_DTYPE,
+): Promise<LoadedModel> {
   const listed = typeof model === 'string' ? await findModel(model) : model;
   if (listed.problems.length > 0 || !listed.onnxFile) throw new ModelConfigError(`model "${listed.id}" cannot be used: ${listed.problems.join('; ')}`);
   const info = await withDtype(listed, dtype);

@@ -47,20 +47,37 @@ describe('published-layout AR models', { skip: torchMissing && `${PYTHON} with t
     rmSync(root, { recursive: true, force: true });
   });
 
-  test('the exporter\'s reference forward, checkpoint reader and RoPE scaling (models/export/selftest.py)', () => {
-    const out = execFileSync(PYTHON, [path.join(projectRoot(), 'models', 'export', 'selftest.py')], { env: { ...process.env, OMP_WAIT_POLICY: 'PASSIVE' }, encoding: 'utf8' });
+  test("the exporter's reference forward, checkpoint reader and RoPE scaling (models/export/selftest.py)", () => {
+    const out = execFileSync(PYTHON, [path.join(projectRoot(), 'models', 'export', 'selftest.py')], {
+      env: { ...process.env, OMP_WAIT_POLICY: 'PASSIVE' },
+      encoding: 'utf8',
+    });
     assert.match(out, /export selftest: ok/);
   });
 
   test('a checkpoint of another family is refused in one line', () => {
-    const run = spawnSync(PYTHON, [path.join(projectRoot(), 'models', 'export', 'export.py'), 'qwen3', '--checkpoint', path.join(root, 'checkpoints', 'llama-3-random'), '--out', path.join(root, 'refused')], { encoding: 'utf8' });
+    const run = spawnSync(
+      PYTHON,
+      [
+        path.join(projectRoot(), 'models', 'export', 'export.py'),
+        'qwen3',
+        '--checkpoint',
+        path.join(root, 'checkpoints', 'llama-3-random'),
+        '--out',
+        path.join(root, 'refused'),
+      ],
+      { encoding: 'utf8' },
+    );
     assert.equal(run.status, 2);
     assert.equal(run.stderr.trim(), 'export.py: config.json: model_type "llama" is not a qwen3 checkpoint (expected qwen3)');
   });
 
   test('discovery takes them as autoregressive, says why, and lists both dtypes', async () => {
     models = (await discoverModels()).models.filter((m) => m.dir.startsWith(root));
-    assert.deepEqual(models.map((m) => m.id).sort(), FAMILIES.map((f) => f.id));
+    assert.deepEqual(
+      models.map((m) => m.id).sort(),
+      FAMILIES.map((f) => f.id),
+    );
     for (const m of models) {
       const config = JSON.parse(readFileSync(path.join(m.dir, 'config.json'), 'utf8')) as Record<string, unknown>;
       assert.equal(config.decoding, undefined, 'the folder is taken as published');
@@ -97,7 +114,10 @@ describe('published-layout AR models', { skip: torchMissing && `${PYTHON} with t
             const output = await reference.generate({ ...inputs, max_new_tokens: NEW_TOKENS, do_sample: false });
             const expected = (output as { tolist(): bigint[][] }).tolist()[0]!.map(Number).slice(promptIds.length);
             let streamed = '';
-            const ours = await engine.generate({ prompt, settings: { maxNewTokens: NEW_TOKENS, temperature: 0 } }, { onEvent: (e) => e.type === 'token' && (streamed += e.text) });
+            const ours = await engine.generate(
+              { prompt, settings: { maxNewTokens: NEW_TOKENS, temperature: 0 } },
+              { onEvent: (e) => e.type === 'token' && (streamed += e.text) },
+            );
             const ourIds = ours.stopReason === 'eos' ? [...ours.tokenIds, expected.at(-1)!] : ours.tokenIds;
             assert.deepEqual(ourIds, expected, `prompt ${JSON.stringify(prompt)}`);
             assert.equal(ours.text, tokenizer.decode(ours.tokenIds, { skip_special_tokens: true }));

@@ -3,10 +3,26 @@ import { test } from 'node:test';
 import { bearerMatches, clientOf, createAccessGate, expensiveRoute, needsToken, normalizePath } from './access.ts';
 
 test('a token is needed for what runs or changes something under /api and /v1, never for reading', () => {
-  for (const [method, path] of [['POST', '/api/playground'], ['POST', '/api/experiments'], ['DELETE', '/api/experiments/x'], ['PATCH', '/api/x'], ['PUT', '/api'], ['POST', '/v1/chat/completions'], ['post', '/v1/completions']]) {
+  for (const [method, path] of [
+    ['POST', '/api/playground'],
+    ['POST', '/api/experiments'],
+    ['DELETE', '/api/experiments/x'],
+    ['PATCH', '/api/x'],
+    ['PUT', '/api'],
+    ['POST', '/v1/chat/completions'],
+    ['post', '/v1/completions'],
+  ]) {
     assert.equal(needsToken(method!, path!), true, `${method} ${path}`);
   }
-  for (const [method, path] of [['GET', '/api/experiments'], ['HEAD', '/api/experiments'], ['GET', '/v1/models'], ['POST', '/experiments'], ['GET', '/share/abc'], ['POST', '/apix'], ['OPTIONS', '/api/playground']]) {
+  for (const [method, path] of [
+    ['GET', '/api/experiments'],
+    ['HEAD', '/api/experiments'],
+    ['GET', '/v1/models'],
+    ['POST', '/experiments'],
+    ['GET', '/share/abc'],
+    ['POST', '/apix'],
+    ['OPTIONS', '/api/playground'],
+  ]) {
     assert.equal(needsToken(method!, path!), false, `${method} ${path}`);
   }
 });
@@ -37,7 +53,9 @@ test('the gate: 401 in each route family shape, then per-client 429 with Retry-A
   assert.equal(api?.status, 401);
   assert.match((api!.body as { error: string }).error, /Authorization: Bearer/);
   const v1 = gate({ method: 'POST', pathname: '/v1/completions', authorization: 'Bearer nope', client: 'a' });
-  assert.deepEqual(v1?.body, { error: { message: (v1!.body as { error: { message: string } }).error.message, type: 'invalid_request_error', param: null, code: 'invalid_api_key' } });
+  assert.deepEqual(v1?.body, {
+    error: { message: (v1!.body as { error: { message: string } }).error.message, type: 'invalid_request_error', param: null, code: 'invalid_api_key' },
+  });
   assert.equal(gate({ method: 'GET', pathname: '/api/experiments', authorization: null, client: 'a' }), null);
   const ok = { method: 'POST', pathname: '/api/playground', authorization: 'Bearer tok' };
   assert.equal(gate({ ...ok, client: 'a' }), null);

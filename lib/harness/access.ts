@@ -47,7 +47,9 @@ export function expensiveRoute(method: string, pathname: string): string | null 
 /** Constant-time: both sides are hashed first, so neither the length nor any prefix of the token leaks. */
 export function bearerMatches(authorization: string | null, token: string): boolean {
   const match = /^Bearer\s+(.+)$/i.exec(authorization?.trim() ?? '');
-  const given = createHash('sha256').update(match?.[1] ?? '').digest();
+  const given = createHash('sha256')
+    .update(match?.[1] ?? '')
+    .digest();
   const expected = createHash('sha256').update(token).digest();
   return timingSafeEqual(given, expected) && match !== null;
 }
@@ -65,7 +67,11 @@ export interface Refusal {
   headers: Record<string, string>;
 }
 
-const OPENAI_ERRORS = { 400: ['invalid_request_error', null], 401: ['invalid_request_error', 'invalid_api_key'], 429: ['rate_limit_error', 'rate_limit_exceeded'] } as const;
+const OPENAI_ERRORS = {
+  400: ['invalid_request_error', null],
+  401: ['invalid_request_error', 'invalid_api_key'],
+  429: ['rate_limit_error', 'rate_limit_exceeded'],
+} as const;
 
 function refusal(status: Refusal['status'], pathname: string, message: string, headers: Record<string, string> = {}): Refusal {
   if (underV1(pathname)) {

@@ -5,7 +5,15 @@ import { aggregateRuns } from './aggregate.ts';
 import { makeRun } from './test-runs.ts';
 
 function run(engine: 'autoregressive' | 'diffusion', setting: string, item: number, passed: boolean, settings: Record<string, unknown>): Run {
-  return makeRun({ engine, itemId: `copy-${item}`, settings: { ...settings, seed: item, stopReason: 'eos' }, totalMs: engine === 'autoregressive' ? 100 : 20, passed, cellKey: `${setting}|${item}`, setting });
+  return makeRun({
+    engine,
+    itemId: `copy-${item}`,
+    settings: { ...settings, seed: item, stopReason: 'eos' },
+    totalMs: engine === 'autoregressive' ? 100 : 20,
+    passed,
+    cellKey: `${setting}|${item}`,
+    setting,
+  });
 }
 
 test('a cached setting reports its pass-rate change against the same settings with cache none, paired by item', () => {

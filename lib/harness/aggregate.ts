@@ -31,7 +31,8 @@ export interface Aggregate {
   costUsd: { total: number; medianPerRun: number; estimated: boolean } | null; // remote models with a price
 }
 
-const groupKey = (r: Pick<Run, 'engine' | 'modelId' | 'setting' | 'taskId' | 'requestedLength'>) => `${r.engine}|${r.modelId}|${r.setting ?? ''}|${r.taskId ?? ''}|${r.requestedLength}`;
+const groupKey = (r: Pick<Run, 'engine' | 'modelId' | 'setting' | 'taskId' | 'requestedLength'>) =>
+  `${r.engine}|${r.modelId}|${r.setting ?? ''}|${r.taskId ?? ''}|${r.requestedLength}`;
 /** Runs that produced an answer: only these have a latency. */
 const answered = (runs: readonly Run[]) => runs.filter((r) => r.failure === null);
 const itemKey = (r: Run) => `${r.taskId}|${r.requestedLength}|${r.itemId}|${r.sample}`;
@@ -83,7 +84,8 @@ export function aggregateRuns(runs: readonly Run[]): Aggregate[] {
     }
     let speedup: Aggregate['speedup'] = null;
     const reference = arReference.get(`${first.taskId}|${first.requestedLength}`);
-    if (first.engine !== 'autoregressive' && reference) { // diffusion and block diffusion
+    if (first.engine !== 'autoregressive' && reference) {
+      // diffusion and block diffusion
       const pairs = answered(members).flatMap((r) => {
         const arMs = reference.byItem.get(itemKey(r));
         return arMs === undefined ? [] : [{ arMs, diffusionMs: r.totalMs }];
@@ -123,7 +125,14 @@ export function aggregateRuns(runs: readonly Run[]): Aggregate[] {
       model: first.modelId,
       remote: first.remote ? remoteLabel(first.host ?? 'unknown host') : null,
       failures: members.length - timed.length,
-      costUsd: priced.length === 0 ? null : { total: sum(priced.map((r) => r.costUsd!)), medianPerRun: median(priced.map((r) => r.costUsd!)), estimated: priced.some((r) => r.tokensEstimated) },
+      costUsd:
+        priced.length === 0
+          ? null
+          : {
+              total: sum(priced.map((r) => r.costUsd!)),
+              medianPerRun: median(priced.map((r) => r.costUsd!)),
+              estimated: priced.some((r) => r.tokensEstimated),
+            },
     });
   }
   const engineOrder = (e: string) => ['autoregressive', 'diffusion', 'block_diffusion'].indexOf(e);

@@ -15,9 +15,17 @@ describe('block diffusion in experiment specs', () => {
     assert.deepEqual(pair.blockDiffusion, []);
     assert.ok(expandCells(pair).every((c) => c.engine !== 'block_diffusion'));
 
-    const grid = parseSpec({ tasks: ['copy'], lengths: [8, 32], itemsPerLength: 2, blockDiffusion: [{ steps: ['L', 'L/4'] }, { threshold: 0.9, remasking: ['low_confidence', 'margin'] }] });
+    const grid = parseSpec({
+      tasks: ['copy'],
+      lengths: [8, 32],
+      itemsPerLength: 2,
+      blockDiffusion: [{ steps: ['L', 'L/4'] }, { threshold: 0.9, remasking: ['low_confidence', 'margin'] }],
+    });
     assert.equal(grid.models.block_diffusion, BUNDLED_BLOCK_DIFFUSION_MODEL_ID);
-    assert.deepEqual(grid.blockDiffusion.map((g) => g.label), ['steps=L', 'steps=L/4', 'threshold=0.9 remasking=low_confidence', 'threshold=0.9 remasking=margin']);
+    assert.deepEqual(
+      grid.blockDiffusion.map((g) => g.label),
+      ['steps=L', 'steps=L/4', 'threshold=0.9 remasking=low_confidence', 'threshold=0.9 remasking=margin'],
+    );
     const cells = expandCells(grid);
     const block = cells.filter((c) => c.engine === 'block_diffusion');
     assert.equal(block.length, 2 * 2 * 4); // lengths × items × settings
@@ -26,7 +34,10 @@ describe('block diffusion in experiment specs', () => {
 
     const named = parseSpec({ tasks: ['copy'], lengths: [8], models: { block_diffusion: 'my-block-model' } });
     assert.equal(named.models.block_diffusion, 'my-block-model');
-    assert.deepEqual(named.blockDiffusion.map((g) => g.label), ['default']);
+    assert.deepEqual(
+      named.blockDiffusion.map((g) => g.label),
+      ['default'],
+    );
   });
 
   test('the block grid rejects what block diffusion does not read, naming the field', () => {
@@ -36,9 +47,16 @@ describe('block diffusion in experiment specs', () => {
       [{ threshold: 1.5 }, 'blockDiffusion.threshold'],
       [{ remasking: 'loudest' }, 'blockDiffusion.remasking'],
     ] as const) {
-      assert.throws(() => parseSpec({ tasks: ['copy'], lengths: [8], blockDiffusion: grid }), (e: Error) => e instanceof SpecError && e.field === field, field);
+      assert.throws(
+        () => parseSpec({ tasks: ['copy'], lengths: [8], blockDiffusion: grid }),
+        (e: Error) => e instanceof SpecError && e.field === field,
+        field,
+      );
     }
-    assert.throws(() => parseSpec({ tasks: ['copy'], lengths: [8], models: { blocks: 'x' } }), (e: Error) => e instanceof SpecError && e.field === 'models.blocks');
+    assert.throws(
+      () => parseSpec({ tasks: ['copy'], lengths: [8], models: { blocks: 'x' } }),
+      (e: Error) => e instanceof SpecError && e.field === 'models.blocks',
+    );
   });
 });
 
@@ -49,7 +67,10 @@ function run(engine: string, item: number, totalMs: number): Run {
 test('block-diffusion aggregates come after the pair and get the AR ÷ block speedup, paired by item', () => {
   const runs = [0, 1, 2].flatMap((item) => [run('block_diffusion', item, 25), run('diffusion', item, 50), run('autoregressive', item, 100)]);
   const aggregates = aggregateRuns(runs);
-  assert.deepEqual(aggregates.map((a) => a.engine), ['autoregressive', 'diffusion', 'block_diffusion']);
+  assert.deepEqual(
+    aggregates.map((a) => a.engine),
+    ['autoregressive', 'diffusion', 'block_diffusion'],
+  );
   assert.equal(aggregates[2]!.speedup?.median, 4);
   assert.equal(aggregates[2]!.speedup?.n, 3);
   assert.equal(aggregates[1]!.speedup?.median, 2);

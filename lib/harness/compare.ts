@@ -72,14 +72,31 @@ export async function compare(request: CompareRequest): Promise<CompareOutcome> 
       {
         title: `compare: ${request.prompt.trim().slice(0, 60)}`,
         kind: 'compare',
-        config: { prompt: request.prompt, length: request.length, repeats, warmup: 1, settings: request.settings, session, models: models.map((m) => ({ id: m.info.id, paradigm: paradigmOf(m), sha256: m.info.sha256 })) },
+        config: {
+          prompt: request.prompt,
+          length: request.length,
+          repeats,
+          warmup: 1,
+          settings: request.settings,
+          session,
+          models: models.map((m) => ({ id: m.info.id, paradigm: paradigmOf(m), sha256: m.info.sha256 })),
+        },
         environment,
       },
       async (e) => {
         for (const side of sides) {
           const task = expected ? { taskId: expected.task } : {};
-          if (!side.measurement) await storeFailure(e.id, side.model, side.prompt, settingsForPrompt(side.model, side.settings, side.prompt), side.failure!, { ...task, passed: side.correct });
-          else for (const result of side.measurement.results) await storeResult(e.id, side.model, side.prompt, result, { ...task, passed: side.correct === null ? null : completionFor(side.model, expected!, result.text) === expected!.answer });
+          if (!side.measurement)
+            await storeFailure(e.id, side.model, side.prompt, settingsForPrompt(side.model, side.settings, side.prompt), side.failure!, {
+              ...task,
+              passed: side.correct,
+            });
+          else
+            for (const result of side.measurement.results)
+              await storeResult(e.id, side.model, side.prompt, result, {
+                ...task,
+                passed: side.correct === null ? null : completionFor(side.model, expected!, result.text) === expected!.answer,
+              });
         }
       },
     );

@@ -35,7 +35,8 @@ export function mixedSuiteRecords(task: string, maxLength: number, n: number, se
 function fromJson(value: unknown, line: number): EvalRecord {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new UserError(`line ${line}: expected a JSON object`);
   const r = value as Record<string, unknown>;
-  if (typeof r.task_id !== 'string' || typeof r.prompt !== 'string' || r.prompt === '') throw new UserError(`line ${line}: needs "task_id" and a non-empty "prompt"`);
+  if (typeof r.task_id !== 'string' || typeof r.prompt !== 'string' || r.prompt === '')
+    throw new UserError(`line ${line}: needs "task_id" and a non-empty "prompt"`);
   const isHumanEval = typeof r.test === 'string' && typeof r.entry_point === 'string';
   const task = typeof r.task === 'string' ? r.task : isHumanEval ? 'code' : undefined;
   const family = task === undefined ? undefined : findFamily(task);

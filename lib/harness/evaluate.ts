@@ -37,7 +37,13 @@ export interface Evaluation {
 export type OutputLengthRule = (record: EvalRecord, countTokens: (text: string) => number) => number;
 
 /** Settings for each record: the given ones, its output budget, and steps resolved against that budget. */
-export function planRecords(model: AnyModel, records: readonly EvalRecord[], given: Partial<DecodingSettings>, steps?: StepsSpec, outputLength: OutputLengthRule = outputLengthFor) {
+export function planRecords(
+  model: AnyModel,
+  records: readonly EvalRecord[],
+  given: Partial<DecodingSettings>,
+  steps?: StepsSpec,
+  outputLength: OutputLengthRule = outputLengthFor,
+) {
   const { tokenizer } = model; // a remote folder may have none: then lengths of foreign records are estimated
   const countTokens = (text: string) => (tokenizer ? tokenizer.encode(text).length : estimateTokens(text));
   return records.map((record) => {

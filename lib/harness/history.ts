@@ -35,7 +35,8 @@ export function parseHistoryQuery(params: URLSearchParams): HistoryQuery {
     return value;
   };
   const status = text('status') || null;
-  if (status && !(EXPERIMENT_STATUSES as readonly string[]).includes(status)) throw new FieldError('status', `must be one of ${EXPERIMENT_STATUSES.join(', ')}`);
+  if (status && !(EXPERIMENT_STATUSES as readonly string[]).includes(status))
+    throw new FieldError('status', `must be one of ${EXPERIMENT_STATUSES.join(', ')}`);
   const sort = (text('sort') || 'created') as HistoryQuery['sort'];
   if (!SORTS.includes(sort)) throw new FieldError('sort', `must be one of ${SORTS.join(', ')}`);
   const direction = (text('dir') || 'desc') as HistoryQuery['direction'];
@@ -47,14 +48,25 @@ export function parseHistoryQuery(params: URLSearchParams): HistoryQuery {
     if (!Number.isInteger(value) || value < 1 || value > max) throw new FieldError(name, `must be an integer in [1, ${max}]`);
     return value;
   };
-  return { search: text('q'), status, task: text('task') || null, model: text('model') || null, sort, direction, page: int('page', 1, 100_000), pageSize: int('pageSize', 20, 200) };
+  return {
+    search: text('q'),
+    status,
+    task: text('task') || null,
+    model: text('model') || null,
+    sort,
+    direction,
+    page: int('page', 1, 100_000),
+    pageSize: int('pageSize', 20, 200),
+  };
 }
 
 function describe(e: ExperimentSummary): HistoryRow {
   const config = (e.config ?? {}) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   const tasks: string[] = config.resolved?.tasks ?? (config.task ? [config.task] : config.item?.task ? [config.item.task] : []);
   const modelsField = config.models ?? {};
-  const models = [config.model, ...Object.values(modelsField).map((m: any) => (typeof m === 'string' ? m : m?.id))].filter((m): m is string => typeof m === 'string'); // eslint-disable-line @typescript-eslint/no-explicit-any
+  const models = [config.model, ...Object.values(modelsField).map((m: any) => (typeof m === 'string' ? m : m?.id))].filter(
+    (m): m is string => typeof m === 'string',
+  ); // eslint-disable-line @typescript-eslint/no-explicit-any
   const env = e.environment;
   return {
     id: e.id,
@@ -79,7 +91,12 @@ export async function experimentHistory(query: HistoryQuery): Promise<{ rows: Hi
       (!query.task || r.tasks.includes(query.task)) &&
       (!query.model || r.models.includes(query.model)),
   );
-  const key = { created: (r: HistoryRow) => r.createdAt, title: (r: HistoryRow) => r.title.toLowerCase(), status: (r: HistoryRow) => r.status, runs: (r: HistoryRow) => r.runCount }[query.sort];
+  const key = {
+    created: (r: HistoryRow) => r.createdAt,
+    title: (r: HistoryRow) => r.title.toLowerCase(),
+    status: (r: HistoryRow) => r.status,
+    runs: (r: HistoryRow) => r.runCount,
+  }[query.sort];
   rows.sort((a, b) => {
     const x = key(a);
     const y = key(b);

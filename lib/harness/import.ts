@@ -94,7 +94,12 @@ export async function importRuns(input: unknown, source: string) {
   const parsed = parseImport(input);
   const checks = await checkCompletions(parsed.runs.map((r) => ({ task_id: r.itemId, task: r.task as never, answer: r.answer, completion: r.output })));
   const { experiment } = await recordExperiment(
-    { title: parsed.title, kind: 'bench', config: { source: 'import', file: source, runtime: parsed.runtime, note: parsed.note }, environment: parsed.environment },
+    {
+      title: parsed.title,
+      kind: 'bench',
+      config: { source: 'import', file: source, runtime: parsed.runtime, note: parsed.note },
+      environment: parsed.environment,
+    },
     async (e) => {
       for (const [i, r] of parsed.runs.entries()) {
         await recordRun({

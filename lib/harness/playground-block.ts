@@ -18,7 +18,6 @@ const BLOCK_PANEL_FIELDS = {
   temperature: 'temperature',
 } satisfies FieldNames;
 
-
 /**
  * The block panel's settings from the request's `blockDiffusion` object; null when absent (panel off).
  * `defaultCap` is the cap when none is given; `steps` ("L/4" …) is relative to the cap.
@@ -26,7 +25,11 @@ const BLOCK_PANEL_FIELDS = {
 export function parseBlockPanel(raw: unknown, seed: number | undefined, defaultCap: number, maxCap: number): Partial<DecodingSettings> | null {
   if (raw === undefined || raw === null) return null;
   if (typeof raw !== 'object' || Array.isArray(raw)) throw new FieldError('blockDiffusion', 'must be an object');
-  const read = readDecodingFields(raw as Record<string, unknown>, { names: BLOCK_PANEL_FIELDS, prefix: 'blockDiffusion.', empty: (v) => v === '' || v === null });
+  const read = readDecodingFields(raw as Record<string, unknown>, {
+    names: BLOCK_PANEL_FIELDS,
+    prefix: 'blockDiffusion.',
+    empty: (v) => v === '' || v === null,
+  });
   const settings: Partial<DecodingSettings> = { ...read.settings, ...(seed !== undefined ? { seed } : {}) };
   settings.maxNewTokens ??= defaultCap;
   if (settings.maxNewTokens > maxCap) throw new FieldError('blockDiffusion.maxNewTokens', `must be at most ${maxCap} in the playground`);
@@ -43,10 +46,18 @@ export function parseBlockPanel(raw: unknown, seed: number | undefined, defaultC
 /** A block engine event as the playground streams it: steps (with their block) and the canvas growing. */
 export type BlockPanelEvent =
   | { type: 'block'; engine: 'block_diffusion'; block: number; start: number; length: number; elapsedMs: number }
-  | { type: 'step'; engine: 'block_diffusion'; step: number; block: number; committed: { position: number; text: string; confidence: number }[]; elapsedMs: number };
+  | {
+      type: 'step';
+      engine: 'block_diffusion';
+      step: number;
+      block: number;
+      committed: { position: number; text: string; confidence: number }[];
+      elapsedMs: number;
+    };
 
 export function blockPanelEvent(event: Extract<GenerationEvent, { type: 'block' | 'step' }>): BlockPanelEvent {
-  if (event.type === 'block') return { type: 'block', engine: 'block_diffusion', block: event.block, start: event.start, length: event.length, elapsedMs: event.elapsedMs };
+  if (event.type === 'block')
+    return { type: 'block', engine: 'block_diffusion', block: event.block, start: event.start, length: event.length, elapsedMs: event.elapsedMs };
   const committed = event.committed.map(({ position, text, confidence }) => ({ position, text, confidence }));
   return { type: 'step', engine: 'block_diffusion', step: event.step, block: event.block, committed, elapsedMs: event.elapsedMs };
 }
@@ -88,7 +99,13 @@ export async function runBlockPanel(
     );
     if (result.stopReason === 'cancelled') return null;
     const t = result.timings;
-    const timings = { ttftMs: t.ttftMs, totalMs: t.totalMs, forwardPasses: t.forwardPasses, tokensPerSecond: t.tokensPerSecond, generatedTokens: t.generatedTokens };
+    const timings = {
+      ttftMs: t.ttftMs,
+      totalMs: t.totalMs,
+      forwardPasses: t.forwardPasses,
+      tokensPerSecond: t.tokensPerSecond,
+      generatedTokens: t.generatedTokens,
+    };
     emit({ type: 'done', engine: 'block_diffusion', text: result.text, stopReason: result.stopReason, passed: await o.verdict(result.text), timings });
     return result;
   } catch (error) {

@@ -6,7 +6,14 @@ import { blockSpeedup, canvasCells, confidenceColour, counters, emptySides, fold
 
 const fold = (events: PlaygroundEvent[], from: Sides = emptySides()) => events.reduce(foldEvent, from);
 const timings = (totalMs: number) => ({ ttftMs: 2, totalMs, forwardPasses: 4, tokensPerSecond: 800, generatedTokens: 4 });
-const done = (engine: 'autoregressive' | 'diffusion' | 'block_diffusion', totalMs: number): PlaygroundEvent => ({ type: 'done', engine, text: 'ab', stopReason: 'eos', passed: true, timings: timings(totalMs) });
+const done = (engine: 'autoregressive' | 'diffusion' | 'block_diffusion', totalMs: number): PlaygroundEvent => ({
+  type: 'done',
+  engine,
+  text: 'ab',
+  stopReason: 'eos',
+  passed: true,
+  timings: timings(totalMs),
+});
 
 describe('folding events into panels', () => {
   test('AR tokens stream into text; <eos> ends it without showing; first and last times are kept', () => {
@@ -29,7 +36,16 @@ describe('folding events into panels', () => {
     const sides = fold([
       { type: 'start', engine: 'diffusion', promptTokens: 5, length: 4 },
       { type: 'step', engine: 'diffusion', step: 1, committed: [{ position: 2, text: 'x', confidence: 0.9 }], elapsedMs: 7 },
-      { type: 'step', engine: 'diffusion', step: 2, committed: [{ position: 0, text: '\n', confidence: 0.2 }, { position: 3, text: '<eos>', confidence: 1 }], elapsedMs: 9 },
+      {
+        type: 'step',
+        engine: 'diffusion',
+        step: 2,
+        committed: [
+          { position: 0, text: '\n', confidence: 0.2 },
+          { position: 3, text: '<eos>', confidence: 1 },
+        ],
+        elapsedMs: 9,
+      },
     ]);
     const side = sides.diffusion;
     assert.deepEqual(
@@ -68,7 +84,17 @@ describe('folding events into panels', () => {
     const sides = fold([
       { type: 'start', engine: 'block_diffusion', promptTokens: 5, length: 8 },
       { type: 'block', engine: 'block_diffusion', block: 0, start: 0, length: 2, elapsedMs: 1 },
-      { type: 'step', engine: 'block_diffusion', step: 1, block: 0, committed: [{ position: 0, text: 'a', confidence: 0.5 }, { position: 1, text: 'b', confidence: 0.5 }], elapsedMs: 2 },
+      {
+        type: 'step',
+        engine: 'block_diffusion',
+        step: 1,
+        block: 0,
+        committed: [
+          { position: 0, text: 'a', confidence: 0.5 },
+          { position: 1, text: 'b', confidence: 0.5 },
+        ],
+        elapsedMs: 2,
+      },
       { type: 'block', engine: 'block_diffusion', block: 1, start: 2, length: 2, elapsedMs: 3 },
       { type: 'step', engine: 'block_diffusion', step: 2, block: 1, committed: [{ position: 3, text: 'd', confidence: 0.5 }], elapsedMs: 4 },
     ]);
@@ -94,7 +120,10 @@ describe('folding events into panels', () => {
       [false, false, true, false],
     );
     assert.equal(canvasCells(side, 0, true).length, 2, 'before any step is shown: the first step’s canvas');
-    assert.ok(canvasCells(sides.block_diffusion, 2).every((c) => !c.blockStart), 'a plain diffusion canvas has no block gaps');
+    assert.ok(
+      canvasCells(sides.block_diffusion, 2).every((c) => !c.blockStart),
+      'a plain diffusion canvas has no block gaps',
+    );
   });
 
   test('done: the final timings replace the live counters; the verdict is kept', () => {

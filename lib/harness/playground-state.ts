@@ -23,7 +23,18 @@ export interface Side {
 
 export type Sides = Record<EngineKind, Side>;
 
-export const emptySide = (): Side => ({ length: 0, started: false, tokens: [], steps: [], grown: 0, blockSize: null, firstMs: null, lastMs: 0, done: null, error: null });
+export const emptySide = (): Side => ({
+  length: 0,
+  started: false,
+  tokens: [],
+  steps: [],
+  grown: 0,
+  blockSize: null,
+  firstMs: null,
+  lastMs: 0,
+  done: null,
+  error: null,
+});
 export const emptySides = (): Sides => ({ autoregressive: emptySide(), diffusion: emptySide(), block_diffusion: emptySide() });
 
 /**

@@ -1,7 +1,16 @@
 // The dashboard's playground: one prompt (typed, or a task item with its expected answer) through the AR and
 // the diffusion model, streamed event by event. The engines run one after the other, each in its model's
 // decode slot, so neither slows the other's timing; the pair can be stored as a "compare" experiment.
-import { type AnyModel, createAnyEngine, isRemoteModel, loadAnyModel, paradigmOf, remoteHostsOf, remoteLabelOf, sharedSettingsOnly } from '../engines/any-model.ts';
+import {
+  type AnyModel,
+  createAnyEngine,
+  isRemoteModel,
+  loadAnyModel,
+  paradigmOf,
+  remoteHostsOf,
+  remoteLabelOf,
+  sharedSettingsOnly,
+} from '../engines/any-model.ts';
 import { type FieldNames, readDecodingFields, resolveSteps } from '../engines/decoding-schema.ts';
 import { resolveSettings } from '../engines/settings.ts';
 import { type CommittedToken, type DecodingSettings, type GenerationResult, type SessionSettings } from '../engines/types.ts';
@@ -22,7 +31,16 @@ export const PLAYGROUND_LIMITS = { promptChars: 2000, maxLength: 512, threads: 1
 /** The decoding settings each playground panel sends, by their names in the request (checked by the settings schema). */
 const PLAYGROUND_FIELDS = {
   autoregressive: { maxNewTokens: 'maxNewTokens', temperature: 'temperature', topK: 'topK', topP: 'topP' },
-  diffusion: { maxNewTokens: 'maxNewTokens', steps: 'steps', blockLength: 'blockLength', remasking: 'remasking', threshold: 'threshold', factor: 'factor', cache: 'cache', temperature: 'temperature' },
+  diffusion: {
+    maxNewTokens: 'maxNewTokens',
+    steps: 'steps',
+    blockLength: 'blockLength',
+    remasking: 'remasking',
+    threshold: 'threshold',
+    factor: 'factor',
+    cache: 'cache',
+    temperature: 'temperature',
+  },
 } satisfies Record<string, FieldNames>;
 
 export interface PlaygroundRequest {
@@ -37,7 +55,17 @@ export interface PlaygroundRequest {
 }
 
 export type PlaygroundEvent =
-  | { type: 'meta'; prompt: string; task: string | null; expected: string | null; hint: string | null; hardware: string; threads: number | null; models: Record<'autoregressive' | 'diffusion', string> & { block_diffusion?: string }; remote?: Partial<Record<'autoregressive' | 'diffusion', string>> }
+  | {
+      type: 'meta';
+      prompt: string;
+      task: string | null;
+      expected: string | null;
+      hint: string | null;
+      hardware: string;
+      threads: number | null;
+      models: Record<'autoregressive' | 'diffusion', string> & { block_diffusion?: string };
+      remote?: Partial<Record<'autoregressive' | 'diffusion', string>>;
+    }
   | { type: 'start'; engine: PlaygroundEngine; promptTokens: number; length: number }
   | { type: 'token'; engine: 'autoregressive' | 'diffusion'; index: number; text: string; elapsedMs: number } // a remote diffusion model streams text too
   | { type: 'step'; engine: 'diffusion'; step: number; committed: Pick<CommittedToken, 'position' | 'text' | 'confidence'>[]; elapsedMs: number }
@@ -79,7 +107,8 @@ export function parsePlaygroundRequest(body: unknown): PlaygroundRequest {
   let item: PlaygroundRequest['item'] = null;
   if (raw.item !== undefined && raw.item !== null) {
     const it = object(raw.item, 'item');
-    if (typeof it.task !== 'string' || !(TASK_NAMES as readonly string[]).includes(it.task)) throw new FieldError('item.task', `must be one of ${TASK_NAMES.join(', ')}`);
+    if (typeof it.task !== 'string' || !(TASK_NAMES as readonly string[]).includes(it.task))
+      throw new FieldError('item.task', `must be one of ${TASK_NAMES.join(', ')}`);
     const family = findFamily(it.task)!;
     const length = optionalNumber(it, 'length', 'item.length', family.minLength, family.maxLength, true);
     if (length === undefined) throw new FieldError('item.length', `is required (${family.minLength}..${family.maxLength})`);
@@ -101,8 +130,12 @@ export function parsePlaygroundRequest(body: unknown): PlaygroundRequest {
   const dfRead = readDecodingFields(df, { names: PLAYGROUND_FIELDS.diffusion, prefix: 'diffusion.', empty: emptyInput });
   const autoregressive: Partial<DecodingSettings> = { ...arRead.settings, seed };
   const diffusion: Partial<DecodingSettings> = { ...dfRead.settings, seed };
-  for (const [engine, settings] of [['autoregressive', autoregressive], ['diffusion', diffusion]] as const) {
-    if ((settings.maxNewTokens ?? 0) > PLAYGROUND_LIMITS.maxLength) throw new FieldError(`${engine}.maxNewTokens`, `must be at most ${PLAYGROUND_LIMITS.maxLength} in the playground`);
+  for (const [engine, settings] of [
+    ['autoregressive', autoregressive],
+    ['diffusion', diffusion],
+  ] as const) {
+    if ((settings.maxNewTokens ?? 0) > PLAYGROUND_LIMITS.maxLength)
+      throw new FieldError(`${engine}.maxNewTokens`, `must be at most ${PLAYGROUND_LIMITS.maxLength} in the playground`);
   }
   // Defaults that fit the item: its answer budget for both engines (AR gets 8 spare tokens to show a missing <eos>).
   const budget = item ? (item.task === 'add' ? item.length + 1 : item.length) : 64;
@@ -111,7 +144,10 @@ export function parsePlaygroundRequest(body: unknown): PlaygroundRequest {
   const blockDiffusion = parseBlockPanel(raw.blockDiffusion, seed, autoregressive.maxNewTokens, PLAYGROUND_LIMITS.maxLength); // stops at <eos> like AR: AR's budget
   const steps = resolveSteps(dfRead.steps, diffusion.maxNewTokens);
   if (steps !== undefined) diffusion.steps = steps;
-  for (const [engine, settings] of [['autoregressive', autoregressive], ['diffusion', diffusion]] as const) {
+  for (const [engine, settings] of [
+    ['autoregressive', autoregressive],
+    ['diffusion', diffusion],
+  ] as const) {
     for (const key of Object.keys(settings) as (keyof DecodingSettings)[]) if (settings[key] === undefined) delete settings[key];
     try {
       resolveSettings(engine, settings, 1, Number.MAX_SAFE_INTEGER); // shape only; the model's context is checked when it runs
@@ -148,7 +184,12 @@ const timingsOf = (r: GenerationResult) => ({
 });
 
 /** Runs the pair and reports every event through `emit`; stops within one forward once `signal` aborts. */
-export async function runPlayground(request: PlaygroundRequest, emit: (event: PlaygroundEvent) => void, queue: DecodeQueue, signal?: AbortSignal): Promise<void> {
+export async function runPlayground(
+  request: PlaygroundRequest,
+  emit: (event: PlaygroundEvent) => void,
+  queue: DecodeQueue,
+  signal?: AbortSignal,
+): Promise<void> {
   const expected = request.item ? { task: request.item.task, answer: request.item.answer } : solvePrompt(request.prompt);
   const models = {} as Record<'autoregressive' | 'diffusion', AnyModel>;
   for (const side of ['autoregressive', 'diffusion'] as const) {
@@ -173,13 +214,21 @@ export async function runPlayground(request: PlaygroundRequest, emit: (event: Pl
     hint: request.item ? null : missingNewlineHint(request.prompt),
     hardware: hardwareLabel(request.session.executionProvider),
     threads: request.session.intraOpThreads,
-    models: { autoregressive: models.autoregressive.info.id, diffusion: models.diffusion.info.id, ...(request.blockDiffusion ? { block_diffusion: BUNDLED_BLOCK_DIFFUSION_MODEL_ID } : {}) },
-    remote: Object.fromEntries((['autoregressive', 'diffusion'] as const).flatMap((side) => (isRemoteModel(models[side]) ? [[side, remoteLabelOf(models[side])!]] : []))),
+    models: {
+      autoregressive: models.autoregressive.info.id,
+      diffusion: models.diffusion.info.id,
+      ...(request.blockDiffusion ? { block_diffusion: BUNDLED_BLOCK_DIFFUSION_MODEL_ID } : {}),
+    },
+    remote: Object.fromEntries(
+      (['autoregressive', 'diffusion'] as const).flatMap((side) => (isRemoteModel(models[side]) ? [[side, remoteLabelOf(models[side])!]] : [])),
+    ),
   });
   const verdict = async (text: string, model?: AnyModel): Promise<boolean | null> => {
     const completion = model && expected ? completionFor(model, expected, text) : text;
     if (request.item) {
-      const [check] = await checkCompletions([{ task_id: request.item.taskId, task: request.item.task as never, answer: request.item.answer, test: request.item.test, completion }]);
+      const [check] = await checkCompletions([
+        { task_id: request.item.taskId, task: request.item.task as never, answer: request.item.answer, test: request.item.test, completion },
+      ]);
       return check!.passed;
     }
     return expected ? completion === expected.answer : null;
@@ -199,7 +248,14 @@ export async function runPlayground(request: PlaygroundRequest, emit: (event: Pl
           onEvent: (event) => {
             if (event.type === 'start') emit({ type: 'start', engine: engineKind, promptTokens: event.promptTokens, length: event.length });
             else if (event.type === 'token') emit({ type: 'token', engine: engineKind, index: event.index, text: event.text, elapsedMs: event.elapsedMs });
-            else if (event.type === 'step') emit({ type: 'step', engine: 'diffusion', step: event.step, committed: event.committed.map(({ position, text, confidence }) => ({ position, text, confidence })), elapsedMs: event.elapsedMs });
+            else if (event.type === 'step')
+              emit({
+                type: 'step',
+                engine: 'diffusion',
+                step: event.step,
+                committed: event.committed.map(({ position, text, confidence }) => ({ position, text, confidence })),
+                elapsedMs: event.elapsedMs,
+              });
           },
         },
       );
@@ -228,12 +284,28 @@ export async function runPlayground(request: PlaygroundRequest, emit: (event: Pl
       {
         title: `playground: ${request.prompt.trim().slice(0, 60)}`,
         kind: 'compare',
-        config: { source: 'playground', prompt: request.prompt, item: request.item, settings: { autoregressive: request.autoregressive, diffusion: request.diffusion }, session: request.session, models: { autoregressive: models.autoregressive.info.id, diffusion: models.diffusion.info.id } },
-        environment: captureEnvironment({ executionProvider: 'cpu', threads: request.session.intraOpThreads, remoteHosts: remoteHostsOf(Object.values(models)) }),
+        config: {
+          source: 'playground',
+          prompt: request.prompt,
+          item: request.item,
+          settings: { autoregressive: request.autoregressive, diffusion: request.diffusion },
+          session: request.session,
+          models: { autoregressive: models.autoregressive.info.id, diffusion: models.diffusion.info.id },
+        },
+        environment: captureEnvironment({
+          executionProvider: 'cpu',
+          threads: request.session.intraOpThreads,
+          remoteHosts: remoteHostsOf(Object.values(models)),
+        }),
       },
       (['autoregressive', 'diffusion'] as const).map((kind) => {
         const side = kind === 'autoregressive' ? ar : df;
-        return { model: models[kind], prompt: promptOf(models[kind]), result: side.result, extra: { taskId: request.item?.task ?? expected?.task ?? null, itemId: request.item?.taskId ?? null, passed: side.passed, requestedLength: length } };
+        return {
+          model: models[kind],
+          prompt: promptOf(models[kind]),
+          result: side.result,
+          extra: { taskId: request.item?.task ?? expected?.task ?? null, itemId: request.item?.taskId ?? null, passed: side.passed, requestedLength: length },
+        };
       }),
     );
     experimentId = experiment.id;

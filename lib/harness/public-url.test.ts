@@ -6,7 +6,10 @@ const headers = (h: Record<string, string>) => (name: string) => h[name] ?? null
 
 test('the origin a request came to, forwarded headers first', () => {
   assert.equal(requestOrigin(headers({ host: '127.0.0.1:4000' })), 'http://127.0.0.1:4000');
-  assert.equal(requestOrigin(headers({ host: 'internal:3000', 'x-forwarded-host': 'lab.example.org', 'x-forwarded-proto': 'https' })), 'https://lab.example.org');
+  assert.equal(
+    requestOrigin(headers({ host: 'internal:3000', 'x-forwarded-host': 'lab.example.org', 'x-forwarded-proto': 'https' })),
+    'https://lab.example.org',
+  );
   assert.equal(requestOrigin(headers({ host: '[::1]:3000' })), 'http://[::1]:3000');
   assert.equal(requestOrigin(headers({ 'x-forwarded-host': 'a.example, b.example', host: 'x' })), 'http://a.example');
 });

@@ -61,7 +61,8 @@ export function rateLimitFromEnv(value: string | undefined): RateLimitOptions | 
   if (value === undefined || value.trim() === '') return { perMinute: DEFAULT_PER_MINUTE, burst: DEFAULT_PER_MINUTE };
   if (value.trim() === '0' || value.trim().toLowerCase() === 'off') return null;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`DLM_RATE_LIMIT must be a positive integer (requests a minute per client) or "off", got "${value.slice(0, 20)}"`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new Error(`DLM_RATE_LIMIT must be a positive integer (requests a minute per client) or "off", got "${value.slice(0, 20)}"`);
   return { perMinute: n, burst: n };
 }
 

@@ -60,7 +60,14 @@ function whereItRan(model: AnyModel): Record<string, unknown> {
  * Saves a run that produced no answer (a remote request that failed after its retries) with the reason, so a
  * sweep goes on and the failure is shown, never hidden; its latency is never counted.
  */
-export async function storeFailure(experimentId: string, model: AnyModel, prompt: string, settings: DecodingSettings, failure: string, extra: RunExtras = {}): Promise<Run> {
+export async function storeFailure(
+  experimentId: string,
+  model: AnyModel,
+  prompt: string,
+  settings: DecodingSettings,
+  failure: string,
+  extra: RunExtras = {},
+): Promise<Run> {
   return recordRun({
     experimentId,
     engine: engineKindOf(model),
@@ -90,7 +97,10 @@ export async function recordFinishedExperiment(
   input: { title: string; kind: ExperimentKind; config: unknown; environment: EnvironmentInfo },
   results: { model: AnyModel; prompt: string; result: GenerationResult; extra?: RunExtras }[],
 ): Promise<Experiment> {
-  return createFinishedExperiment(input, results.map((r) => runOf(r.model, r.prompt, r.result, r.extra ?? {})));
+  return createFinishedExperiment(
+    input,
+    results.map((r) => runOf(r.model, r.prompt, r.result, r.extra ?? {})),
+  );
 }
 
 /**

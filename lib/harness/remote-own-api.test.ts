@@ -26,7 +26,12 @@ function mount(req: http.IncomingMessage, res: http.ServerResponse): void {
     const endpoint = req.url?.endsWith('/chat/completions') ? 'chat' : 'completion';
     const controller = new AbortController();
     res.on('close', () => controller.abort());
-    const request = new Request(`http://127.0.0.1${req.url}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: Buffer.concat(chunks), signal: controller.signal });
+    const request = new Request(`http://127.0.0.1${req.url}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: Buffer.concat(chunks),
+      signal: controller.signal,
+    });
     const response = await handleCompletions(endpoint, request);
     res.writeHead(response.status, Object.fromEntries(response.headers));
     const reader = response.body?.getReader();
@@ -42,7 +47,10 @@ function mount(req: http.IncomingMessage, res: http.ServerResponse): void {
 async function remoteFolder(id: string, config: Record<string, unknown>) {
   const dir = path.join(scratch, id);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ decoding: 'remote', base_url: baseUrl, model: BUNDLED_AR_MODEL_ID, paradigm: 'autoregressive', ...config }));
+  writeFileSync(
+    path.join(dir, 'config.json'),
+    JSON.stringify({ decoding: 'remote', base_url: baseUrl, model: BUNDLED_AR_MODEL_ID, paradigm: 'autoregressive', ...config }),
+  );
   return loadAnyModel(await describeModelFolder(dir));
 }
 
@@ -73,10 +81,13 @@ describe('a remote folder pointing at our own /v1 API', () => {
     assert.ok(remote.timings.ttftMs > 0 && remote.timings.ttftMs <= remote.timings.totalMs);
   });
 
-  test('chat completions stream the same answer (the API adds the task prompt\'s newline)', async () => {
+  test("chat completions stream the same answer (the API adds the task prompt's newline)", async () => {
     const local = await createAnyEngine(await loadAnyModel(BUNDLED_AR_MODEL_ID)).generate({ prompt, settings });
     const tokens: string[] = [];
-    const remote = await createAnyEngine(await remoteFolder('own-chat', { chat: true })).generate({ prompt: 'sort: 93710284', settings }, { onEvent: (e) => e.type === 'token' && tokens.push(e.text) });
+    const remote = await createAnyEngine(await remoteFolder('own-chat', { chat: true })).generate(
+      { prompt: 'sort: 93710284', settings },
+      { onEvent: (e) => e.type === 'token' && tokens.push(e.text) },
+    );
     assert.equal(remote.text, local.text);
     assert.equal(tokens.join(''), remote.text);
     assert.ok(tokens.length > 1, 'streamed in several chunks');

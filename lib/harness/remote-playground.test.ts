@@ -20,7 +20,10 @@ let server: MisbehavingServer;
 
 function folder(id: string, config: Record<string, unknown>): void {
   mkdirSync(path.join(scratch, 'models', id), { recursive: true });
-  writeFileSync(path.join(scratch, 'models', id, 'config.json'), JSON.stringify({ decoding: 'remote', base_url: server.baseUrl, api_key_env: KEY_ENV, ...config }));
+  writeFileSync(
+    path.join(scratch, 'models', id, 'config.json'),
+    JSON.stringify({ decoding: 'remote', base_url: server.baseUrl, api_key_env: KEY_ENV, ...config }),
+  );
 }
 
 before(async () => {
@@ -35,7 +38,10 @@ before(async () => {
 after(async () => {
   await closeDatabase();
   await server.close();
-  for (const [key, value] of [['DLM_MODELS_DIR', saved.models], ['DATABASE_URL', saved.db]] as const) {
+  for (const [key, value] of [
+    ['DLM_MODELS_DIR', saved.models],
+    ['DATABASE_URL', saved.db],
+  ] as const) {
     if (value === undefined) delete process.env[key];
     else process.env[key] = value;
   }
@@ -55,28 +61,54 @@ describe('playground with remote models', () => {
   });
 
   test('both panels remote: instruction prompts, streamed text in both, verdicts, a stored pair', async () => {
-    const request = parsePlaygroundRequest({ item: { task: 'reverse', length: 6, index: 0 }, models: { autoregressive: 'remote-ar', diffusion: 'remote-dllm' }, diffusion: { steps: 'L/2', remasking: 'low_confidence', cache: 'none' }, store: true });
+    const request = parsePlaygroundRequest({
+      item: { task: 'reverse', length: 6, index: 0 },
+      models: { autoregressive: 'remote-ar', diffusion: 'remote-dllm' },
+      diffusion: { steps: 'L/2', remasking: 'low_confidence', cache: 'none' },
+      store: true,
+    });
     const events: PlaygroundEvent[] = [];
     await runPlayground(request, (e) => events.push(e), createDecodeQueue());
     const meta = events.find((e) => e.type === 'meta')!;
     assert.ok(meta.type === 'meta' && /^remote, network included/.test(meta.remote!.diffusion!) && meta.models.autoregressive === 'remote-ar');
     assert.ok(events.some((e) => e.type === 'token' && e.engine === 'diffusion'));
     const done = events.filter((e) => e.type === 'done');
-    assert.deepEqual(done.map((e) => e.type === 'done' && [e.engine, e.passed]), [['autoregressive', true], ['diffusion', true]]);
+    assert.deepEqual(
+      done.map((e) => e.type === 'done' && [e.engine, e.passed]),
+      [
+        ['autoregressive', true],
+        ['diffusion', true],
+      ],
+    );
     const sent = server.requests.slice(-2).map((r) => (r.body.messages as { content: string }[])[0]!.content);
-    assert.ok(sent.every((p) => p.startsWith('Reverse this string. Reply with the reversed string only: ')), sent.join(' | '));
+    assert.ok(
+      sent.every((p) => p.startsWith('Reverse this string. Reply with the reversed string only: ')),
+      sent.join(' | '),
+    );
     assert.ok(server.requests.slice(-2).every((r) => r.body.steps === undefined)); // the panel's diffusion-only settings stay local
     const summary = events.find((e) => e.type === 'summary')!;
     assert.ok(summary.type === 'summary' && summary.experimentId && summary.speedup! > 0);
     const runs = await listRunsOfExperiment(summary.experimentId!);
-    assert.deepEqual(runs.map((r) => [r.engine, r.remote, r.passed]), [['autoregressive', true, true], ['diffusion', true, true]]);
+    assert.deepEqual(
+      runs.map((r) => [r.engine, r.remote, r.passed]),
+      [
+        ['autoregressive', true, true],
+        ['diffusion', true, true],
+      ],
+    );
   });
 
   test('a model that cannot stand in a panel is a field error', async () => {
     const request = parsePlaygroundRequest({ prompt: 'hi', models: { diffusion: 'remote-ar' } });
-    await assert.rejects(runPlayground(request, () => undefined, createDecodeQueue()), /models\.diffusion: "remote-ar" cannot stand in the diffusion panel/);
+    await assert.rejects(
+      runPlayground(request, () => undefined, createDecodeQueue()),
+      /models\.diffusion: "remote-ar" cannot stand in the diffusion panel/,
+    );
     assert.throws(() => parsePlaygroundRequest({ prompt: 'hi', models: { autoregressive: 'bad id!' } }), /models\.autoregressive/);
     const keyless = parsePlaygroundRequest({ prompt: 'hi', models: { diffusion: 'remote-keyless' } });
-    await assert.rejects(runPlayground(keyless, () => undefined, createDecodeQueue()), /models\.diffusion: set DLM_TEST_UNSET_VARIABLE/);
+    await assert.rejects(
+      runPlayground(keyless, () => undefined, createDecodeQueue()),
+      /models\.diffusion: set DLM_TEST_UNSET_VARIABLE/,
+    );
   });
 });

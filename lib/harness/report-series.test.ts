@@ -3,7 +3,20 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Aggregate } from './aggregate.ts';
-import { AR_COLOUR, environmentRows, filterRuns, detailedHardwareLabel, mergeRows, pageOf, passCell, type ReportData, type ReportRun, reportCharts, seriesOf, tokensPerStep } from './report-series.ts';
+import {
+  AR_COLOUR,
+  environmentRows,
+  filterRuns,
+  detailedHardwareLabel,
+  mergeRows,
+  pageOf,
+  passCell,
+  type ReportData,
+  type ReportRun,
+  reportCharts,
+  seriesOf,
+  tokensPerStep,
+} from './report-series.ts';
 
 function aggregate(over: Partial<Aggregate> & Pick<Aggregate, 'engine' | 'setting' | 'length'>): Aggregate {
   return {
@@ -74,7 +87,9 @@ describe('report series', () => {
     );
     assert.equal(series[0]!.colour, AR_COLOUR);
     assert.equal(new Set(series.map((s) => s.colour)).size, 4);
-    assert.ok(seriesOf([aggregate({ engine: 'diffusion', setting: 'a', length: 8 })], ' (B)', true).every((s) => s.key === 'diffusion a (B)' && s.dash === '6 3'));
+    assert.ok(
+      seriesOf([aggregate({ engine: 'diffusion', setting: 'a', length: 8 })], ' (B)', true).every((s) => s.key === 'diffusion a (B)' && s.dash === '6 3'),
+    );
   });
 
   test('latency rows: one per length in ascending order, a column per series with a whisker to p95', () => {
@@ -107,7 +122,9 @@ describe('report series', () => {
       charts.speedupSeries.map((s) => s.key),
       ['diffusion steps=L/4', 'block default'],
     );
-    assert.deepEqual(charts.speedup, [{ length: 8, 'diffusion steps=L/4': 1.6, 'diffusion steps=L/4 err': [1.2, 2.1], 'block default': 0.8, 'block default err': [0.7, 0.95] }]);
+    assert.deepEqual(charts.speedup, [
+      { length: 8, 'diffusion steps=L/4': 1.6, 'diffusion steps=L/4 err': [1.2, 2.1], 'block default': 0.8, 'block default err': [0.7, 0.95] },
+    ]);
     const band = charts.speedup[0]!['diffusion steps=L/4 err'] as [number, number];
     assert.ok(band[0] > 1, 'a band wholly above 1× reads as faster');
     assert.ok((charts.speedup[0]!['block default err'] as [number, number])[1] < 1, 'and one wholly below as slower');
@@ -220,10 +237,24 @@ describe('runs table and environment', () => {
   });
 
   test('hardware is labelled CPU or GPU; the environment lists each model once with its checksum', () => {
-    const environment = { gitSha: 'abc123', gitDirty: true, node: 'v20', onnxruntime: '1.20', cpuModel: 'Xeon', cpuCores: 2, gpuModel: null, executionProvider: 'cpu', threads: null, os: 'linux' };
+    const environment = {
+      gitSha: 'abc123',
+      gitDirty: true,
+      node: 'v20',
+      onnxruntime: '1.20',
+      cpuModel: 'Xeon',
+      cpuCores: 2,
+      gpuModel: null,
+      executionProvider: 'cpu',
+      threads: null,
+      os: 'linux',
+    };
     assert.equal(detailedHardwareLabel(environment), 'CPU: Xeon, default threads');
     assert.equal(detailedHardwareLabel({ ...environment, executionProvider: 'cuda', gpuModel: 'H100' }), 'GPU H100 (cuda)');
-    const report = { experiment: { id: 'e', slug: 's', title: 't', kind: 'sweep', status: 'done', createdAt: '', finishedAt: null, config: {}, environment }, runs } satisfies Pick<ReportData, 'experiment' | 'runs'>;
+    const report = {
+      experiment: { id: 'e', slug: 's', title: 't', kind: 'sweep', status: 'done', createdAt: '', finishedAt: null, config: {}, environment },
+      runs,
+    } satisfies Pick<ReportData, 'experiment' | 'runs'>;
     const rows = new Map(environmentRows(report, 'CPU: Xeon, default threads'));
     assert.equal(rows.get('git'), 'abc123 (uncommitted changes)');
     assert.equal(rows.get('GPU'), 'none used');

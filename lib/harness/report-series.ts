@@ -88,7 +88,14 @@ export function seriesOf(aggregates: readonly Aggregate[], suffix = '', dashed =
     if (seen.has(key)) continue;
     const ar = a.engine === 'autoregressive';
     if (a.engine === 'block_diffusion') {
-      seen.set(key, { key, engine: a.engine, setting: a.setting, colour: BLOCK_COLOURS[b++ % BLOCK_COLOURS.length]!, dash: dashed ? '6 3' : '1 3', shape: 'diamond' });
+      seen.set(key, {
+        key,
+        engine: a.engine,
+        setting: a.setting,
+        colour: BLOCK_COLOURS[b++ % BLOCK_COLOURS.length]!,
+        dash: dashed ? '6 3' : '1 3',
+        shape: 'diamond',
+      });
       continue;
     }
     seen.set(key, {
@@ -106,7 +113,13 @@ export function seriesOf(aggregates: readonly Aggregate[], suffix = '', dashed =
 const byLength = (x: Row, y: Row) => (x.length as number) - (y.length as number);
 
 /** Rows per length, one column per series (plus "<key> err" for whiskers / intervals). */
-export function wide(aggregates: readonly Aggregate[], series: readonly Series[], suffix: string, value: (a: Aggregate) => number | null, error?: (a: Aggregate) => [number, number] | null): Row[] {
+export function wide(
+  aggregates: readonly Aggregate[],
+  series: readonly Series[],
+  suffix: string,
+  value: (a: Aggregate) => number | null,
+  error?: (a: Aggregate) => [number, number] | null,
+): Row[] {
   const rows = new Map<number, Row>();
   for (const a of aggregates) {
     const s = series.find((x) => x.key === seriesKey(a, suffix));

@@ -37,7 +37,12 @@ function model(nodes: OnnxNode | OnnxNode[], inputs: [string, (number | string)[
   const nodeProtos = (Array.isArray(nodes) ? nodes : [nodes]).flatMap((node) =>
     bytesField(1, [...node.inputs.flatMap((i) => stringField(1, i)), ...stringField(2, node.output), ...stringField(4, node.op)]),
   );
-  const graph = [...nodeProtos, ...stringField(2, 'roofline'), ...inputs.flatMap(([n, d]) => bytesField(11, floatTensor(n, d))), ...bytesField(12, floatTensor(...output))];
+  const graph = [
+    ...nodeProtos,
+    ...stringField(2, 'roofline'),
+    ...inputs.flatMap(([n, d]) => bytesField(11, floatTensor(n, d))),
+    ...bytesField(12, floatTensor(...output)),
+  ];
   return Uint8Array.from([...intField(1, 8), ...bytesField(8, intField(2, 14)), ...bytesField(7, graph)]);
 }
 
@@ -66,7 +71,17 @@ export interface MeasuredMachine extends HardwareProfile {
 export async function measureMachine(settings: SessionSettings, { matmulSize = 1024, bandwidthMiB = 256, repeats = 9 } = {}): Promise<MeasuredMachine> {
   const options = sessionOptions(settings);
   const n = matmulSize;
-  const matmul = await ort.InferenceSession.create(model({ op: 'MatMul', inputs: ['A', 'B'], output: 'C' }, [['A', [n, n]], ['B', [n, n]]], ['C', [n, n]]), options);
+  const matmul = await ort.InferenceSession.create(
+    model(
+      { op: 'MatMul', inputs: ['A', 'B'], output: 'C' },
+      [
+        ['A', [n, n]],
+        ['B', [n, n]],
+      ],
+      ['C', [n, n]],
+    ),
+    options,
+  );
   const square = new ort.Tensor('float32', new Float32Array(n * n).fill(0.5), [n, n]);
   const matmulMs = await medianMs(matmul, { A: square, B: square }, repeats);
   const count = (bandwidthMiB * 1024 * 1024) / 4;

@@ -26,7 +26,17 @@ const PROBES: Record<Setting, unknown[]> = {
   cache: ['none', 'dual', 'prefix', 'all'],
 };
 
-const CLI_FLAG: Record<Setting, string> = { temperature: 'temperature', topP: 'top-p', topK: 'top-k', seed: 'seed', threshold: 'threshold', factor: 'factor', blockLength: 'block', remasking: 'remasking', cache: 'cache' };
+const CLI_FLAG: Record<Setting, string> = {
+  temperature: 'temperature',
+  topP: 'top-p',
+  topK: 'top-k',
+  seed: 'seed',
+  threshold: 'threshold',
+  factor: 'factor',
+  blockLength: 'block',
+  remasking: 'remasking',
+  cache: 'cache',
+};
 const AR_ONLY = new Set<Setting>(['topP', 'topK']);
 const SPEC_AR_FIELDS = new Set<Setting>(['temperature', 'topP', 'topK']);
 
@@ -73,7 +83,10 @@ test('errors name the setting as each caller spells it', () => {
   assert.throws(spec('threshold', 1), (e: Error) => e instanceof FieldError && e.field === 'diffusion.threshold');
   assert.throws(playground('topP', 0), (e: Error) => e instanceof FieldError && e.field === 'autoregressive.topP');
   assert.throws(engine('threshold', 1), /: threshold must be a number in \(0, 1\)/);
-  assert.throws(() => readDecodingFields({ gen_length: 0 }, { names: { maxNewTokens: 'gen_length' } }), (e: Error) => e instanceof FieldError && e.field === 'gen_length');
+  assert.throws(
+    () => readDecodingFields({ gen_length: 0 }, { names: { maxNewTokens: 'gen_length' } }),
+    (e: Error) => e instanceof FieldError && e.field === 'gen_length',
+  );
 });
 
 test('steps: "L", "L/N" or a positive integer, the same everywhere', () => {
@@ -83,7 +96,10 @@ test('steps: "L", "L/N" or a positive integer, the same everywhere', () => {
   assert.deepEqual(stepsSpecOf('16')?.spec, { absolute: 16 });
   for (const bad of ['L/0', 'L/x', 0, -4, 2.5, 'many', null, {}]) {
     assert.equal(stepsSpecOf(bad), null, JSON.stringify(bad));
-    assert.throws(() => readDecodingFlags(parseArgs(['--steps', String(bad)], { values: DECODING_VALUE_FLAGS })), /--steps must be a positive integer, "L" or "L\/N"/);
+    assert.throws(
+      () => readDecodingFlags(parseArgs(['--steps', String(bad)], { values: DECODING_VALUE_FLAGS })),
+      /--steps must be a positive integer, "L" or "L\/N"/,
+    );
     assert.throws(() => parseSpec({ tasks: ['copy'], lengths: [8], diffusion: { steps: bad } }), /diffusion\.steps: must be a positive integer/);
     if (bad !== null) assert.throws(() => parsePlaygroundRequest({ prompt: 'x\n', diffusion: { steps: bad } }), /diffusion\.steps: must be a positive integer/);
   }

@@ -7,8 +7,14 @@ import { expandCells, parseSpec, parseSpecText, SpecError } from './spec.ts';
 test('the minimal spec is accepted as written, with the bundled pair and defaults', () => {
   const spec = parseSpec({ title: 't', tasks: ['copy'], lengths: [8, 16], itemsPerLength: 3, diffusion: { steps: ['L', 'L/4'] }, repeats: 1, warmup: 0 });
   assert.deepEqual(spec.models, { autoregressive: BUNDLED_AR_MODEL_ID, diffusion: BUNDLED_DIFFUSION_MODEL_ID });
-  assert.deepEqual(spec.autoregressive.map((s) => s.label), ['greedy']);
-  assert.deepEqual(spec.diffusion.map((s) => s.label), ['steps=L', 'steps=L/4']);
+  assert.deepEqual(
+    spec.autoregressive.map((s) => s.label),
+    ['greedy'],
+  );
+  assert.deepEqual(
+    spec.diffusion.map((s) => s.label),
+    ['steps=L', 'steps=L/4'],
+  );
   assert.deepEqual(spec.diffusion[1]!.steps, { divisor: 4 });
   const cells = expandCells(spec);
   assert.equal(cells.length, 2 * 3 * 3); // lengths × items × (1 AR + 2 diffusion settings)
@@ -17,13 +23,10 @@ test('the minimal spec is accepted as written, with the bundled pair and default
 
 test('grids: an object is a cartesian product, a list is a union', () => {
   const spec = parseSpec({ tasks: ['sort'], lengths: [8], diffusion: [{ steps: ['L', 'L/4'], remasking: ['low_confidence', 'margin'] }, { threshold: 0.9 }] });
-  assert.deepEqual(spec.diffusion.map((s) => s.label), [
-    'steps=L remasking=low_confidence',
-    'steps=L remasking=margin',
-    'steps=L/4 remasking=low_confidence',
-    'steps=L/4 remasking=margin',
-    'threshold=0.9',
-  ]);
+  assert.deepEqual(
+    spec.diffusion.map((s) => s.label),
+    ['steps=L remasking=low_confidence', 'steps=L remasking=margin', 'steps=L/4 remasking=low_confidence', 'steps=L/4 remasking=margin', 'threshold=0.9'],
+  );
   assert.equal(spec.diffusion[4]!.settings.threshold, 0.9);
 });
 
@@ -54,15 +57,28 @@ test('every bad field gets one error naming it', () => {
     [{ tasks: ['copy'], lengths: [8], diffusion: [{ steps: 'L' }, { steps: 'L' }] }, /^diffusion: setting "steps=L" appears twice/],
   ];
   for (const [input, message] of bad) {
-    assert.throws(() => parseSpec(input), (e: Error) => e instanceof SpecError && message.test(e.message), `${JSON.stringify(input)} → ${message}`);
+    assert.throws(
+      () => parseSpec(input),
+      (e: Error) => e instanceof SpecError && message.test(e.message),
+      `${JSON.stringify(input)} → ${message}`,
+    );
   }
-  assert.throws(() => parseSpecText('{"tasks": ['), (e: Error) => /^spec: is not valid JSON/.test(e.message));
+  assert.throws(
+    () => parseSpecText('{"tasks": ['),
+    (e: Error) => /^spec: is not valid JSON/.test(e.message),
+  );
 });
 
 test('each task runs as far as its family goes; a length or task with no cell is refused', () => {
   const spec = parseSpec({ tasks: ['copy', 'expand'], lengths: [64, 512], itemsPerLength: 2 });
   const pairs = new Set(expandCells(spec).map((c) => `${c.task}@${c.length}`));
   assert.deepEqual([...pairs].sort(), ['copy@64', 'expand@512', 'expand@64']);
-  assert.throws(() => parseSpec({ tasks: ['copy', 'sort'], lengths: [64, 512] }), (e: Error) => e instanceof SpecError && e.field === 'lengths[1]' && /outside every listed task's range \(copy: 1\.\.256, sort: 1\.\.256\)/.test(e.message));
-  assert.throws(() => parseSpec({ tasks: ['expand', 'copy'], lengths: [512] }), (e: Error) => e instanceof SpecError && e.field === 'tasks[1]');
+  assert.throws(
+    () => parseSpec({ tasks: ['copy', 'sort'], lengths: [64, 512] }),
+    (e: Error) => e instanceof SpecError && e.field === 'lengths[1]' && /outside every listed task's range \(copy: 1\.\.256, sort: 1\.\.256\)/.test(e.message),
+  );
+  assert.throws(
+    () => parseSpec({ tasks: ['expand', 'copy'], lengths: [512] }),
+    (e: Error) => e instanceof SpecError && e.field === 'tasks[1]',
+  );
 });

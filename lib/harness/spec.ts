@@ -15,7 +15,10 @@ export class SpecError extends FieldError {}
 export type { EngineKind };
 
 /** Each engine's grid in the spec; block diffusion is an optional third series. */
-export const GRID_OF = { autoregressive: 'autoregressive', diffusion: 'diffusion', block_diffusion: 'blockDiffusion' } as const satisfies Record<EngineKind, string>;
+export const GRID_OF = { autoregressive: 'autoregressive', diffusion: 'diffusion', block_diffusion: 'blockDiffusion' } as const satisfies Record<
+  EngineKind,
+  string
+>;
 
 /** One decoding setting of the grid, before it is resolved against an output length. */
 export interface GridSetting {
@@ -51,13 +54,32 @@ export const SPEC_LIMITS = { lengths: 16, maxLength: 1024, itemsPerLength: 1000,
 
 type Json = Record<string, unknown>;
 
-const FIELDS = ['title', 'models', 'tasks', 'lengths', 'itemsPerLength', 'itemLengths', 'autoregressive', 'diffusion', 'blockDiffusion', 'samplesPerItem', 'seed', 'executionProvider', 'threads', 'warmup', 'repeats', 'latencyOnly', 'latencyOnlyLengths'];
+const FIELDS = [
+  'title',
+  'models',
+  'tasks',
+  'lengths',
+  'itemsPerLength',
+  'itemLengths',
+  'autoregressive',
+  'diffusion',
+  'blockDiffusion',
+  'samplesPerItem',
+  'seed',
+  'executionProvider',
+  'threads',
+  'warmup',
+  'repeats',
+  'latencyOnly',
+  'latencyOnlyLengths',
+];
 const AR_FIELDS = ['temperature', 'topK', 'topP'] as const;
 const DIFFUSION_FIELDS = ['steps', 'blockLength', 'remasking', 'threshold', 'factor', 'cache', 'temperature', 'topK', 'topP'] as const;
 const BLOCK_DIFFUSION_FIELDS = ['steps', 'remasking', 'threshold', 'factor', 'temperature'] as const; // block length: the model's; cache: always exact
 
 function integer(value: unknown, field: string, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) throw new SpecError(field, `must be an integer in [${min}, ${max}], got ${JSON.stringify(value)}`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)
+    throw new SpecError(field, `must be an integer in [${min}, ${max}], got ${JSON.stringify(value)}`);
   return value;
 }
 
@@ -93,9 +115,11 @@ const LABEL_NAMES: Record<string, string> = { blockLength: 'block', topK: 'top-k
 /** Expands one grid object (each field a value or a list of values) into its cartesian product. */
 function expandGrid(grid: unknown, field: string, allowed: readonly GridField[], defaultLabel: string): GridSetting[] {
   if (grid === undefined) return [{ label: defaultLabel, settings: {} }];
-  if (grid === null || typeof grid !== 'object' || Array.isArray(grid)) throw new SpecError(field, 'must be an object of settings (each a value or a list of values)');
+  if (grid === null || typeof grid !== 'object' || Array.isArray(grid))
+    throw new SpecError(field, 'must be an object of settings (each a value or a list of values)');
   const entries = Object.entries(grid as Json);
-  for (const [key] of entries) if (!(allowed as readonly string[]).includes(key)) throw new SpecError(`${field}.${key}`, `unknown setting (expected one of ${allowed.join(', ')})`);
+  for (const [key] of entries)
+    if (!(allowed as readonly string[]).includes(key)) throw new SpecError(`${field}.${key}`, `unknown setting (expected one of ${allowed.join(', ')})`);
   let settings: GridSetting[] = [{ label: '', settings: {} }];
   for (const [key, raw] of entries) {
     const parsed = list(raw, `${field}.${key}`, (v, f) => parseGridValue(key as GridField, v, f), { max: SPEC_LIMITS.gridSettings });
@@ -116,7 +140,9 @@ function expandGrid(grid: unknown, field: string, allowed: readonly GridField[],
 
 /** A grid is one object (cartesian product) or a list of objects (their union), e.g. [{"steps":["L","L/4"]},{"threshold":0.9}]. */
 function parseGrid(value: unknown, field: string, allowed: readonly GridField[], defaultLabel: string): GridSetting[] {
-  const grids = Array.isArray(value) ? value.map((g, i) => expandGrid(g, `${field}[${i}]`, allowed, defaultLabel)).flat() : expandGrid(value, field, allowed, defaultLabel);
+  const grids = Array.isArray(value)
+    ? value.map((g, i) => expandGrid(g, `${field}[${i}]`, allowed, defaultLabel)).flat()
+    : expandGrid(value, field, allowed, defaultLabel);
   const labels = new Set<string>();
   for (const g of grids) {
     if (labels.has(g.label)) throw new SpecError(field, `setting "${g.label}" appears twice`);
@@ -133,13 +159,16 @@ export function parseSpec(input: unknown): ExperimentSpec {
   for (const key of Object.keys(raw)) if (!FIELDS.includes(key)) throw new SpecError(key, `unknown field (expected one of ${FIELDS.join(', ')})`);
 
   const title = raw.title ?? 'sweep';
-  if (typeof title !== 'string' || title.trim() === '' || title.length > 200) throw new SpecError('title', 'must be a non-empty string of at most 200 characters');
+  if (typeof title !== 'string' || title.trim() === '' || title.length > 200)
+    throw new SpecError('title', 'must be a non-empty string of at most 200 characters');
 
   const models: ExperimentSpec['models'] = { autoregressive: BUNDLED_AR_MODEL_ID, diffusion: BUNDLED_DIFFUSION_MODEL_ID };
   if (raw.models !== undefined) {
-    if (raw.models === null || typeof raw.models !== 'object' || Array.isArray(raw.models)) throw new SpecError('models', 'must be an object {"autoregressive": ID, "diffusion": ID}');
+    if (raw.models === null || typeof raw.models !== 'object' || Array.isArray(raw.models))
+      throw new SpecError('models', 'must be an object {"autoregressive": ID, "diffusion": ID}');
     for (const [key, value] of Object.entries(raw.models as Json)) {
-      if (key !== 'autoregressive' && key !== 'diffusion' && key !== 'block_diffusion') throw new SpecError(`models.${key}`, 'unknown engine (expected autoregressive, diffusion or block_diffusion)');
+      if (key !== 'autoregressive' && key !== 'diffusion' && key !== 'block_diffusion')
+        throw new SpecError(`models.${key}`, 'unknown engine (expected autoregressive, diffusion or block_diffusion)');
       if (typeof value !== 'string' || !/^[\w.-]{1,200}$/.test(value)) throw new SpecError(`models.${key}`, 'must be a model id (see "dlm models")');
       models[key] = value;
     }
@@ -147,7 +176,8 @@ export function parseSpec(input: unknown): ExperimentSpec {
 
   if (raw.tasks === undefined) throw new SpecError('tasks', `is required: a list of ${TASK_NAMES.join(', ')}`);
   const tasks = list(raw.tasks, 'tasks', (v, f) => {
-    if (typeof v !== 'string' || !(TASK_NAMES as readonly string[]).includes(v)) throw new SpecError(f, `unknown task ${JSON.stringify(v)} (expected one of ${TASK_NAMES.join(', ')})`);
+    if (typeof v !== 'string' || !(TASK_NAMES as readonly string[]).includes(v))
+      throw new SpecError(f, `unknown task ${JSON.stringify(v)} (expected one of ${TASK_NAMES.join(', ')})`);
     return v as TaskName;
   });
   if (new Set(tasks).size !== tasks.length) throw new SpecError('tasks', 'lists a task twice');
@@ -174,11 +204,15 @@ export function parseSpec(input: unknown): ExperimentSpec {
   const itemLengthsGiven = (raw.itemLengths ?? ITEM_LENGTHS[0]) as ItemLengths;
   lengths.forEach((length, i) => {
     if (!tasks.some((task) => taskHasLength(task, length, itemLengthsGiven))) {
-      throw new SpecError(`lengths[${i}]`, `${length} is outside every listed task's range (${tasks.map((t) => `${t}: ${findFamily(t)!.minLength}..${findFamily(t)!.maxLength}`).join(', ')})`);
+      throw new SpecError(
+        `lengths[${i}]`,
+        `${length} is outside every listed task's range (${tasks.map((t) => `${t}: ${findFamily(t)!.minLength}..${findFamily(t)!.maxLength}`).join(', ')})`,
+      );
     }
   });
   tasks.forEach((task, i) => {
-    if (!lengths.some((length) => taskHasLength(task, length, itemLengthsGiven))) throw new SpecError(`tasks[${i}]`, `${task} has no items at any of the lengths (${findFamily(task)!.minLength}..${findFamily(task)!.maxLength})`);
+    if (!lengths.some((length) => taskHasLength(task, length, itemLengthsGiven)))
+      throw new SpecError(`tasks[${i}]`, `${task} has no items at any of the lengths (${findFamily(task)!.minLength}..${findFamily(task)!.maxLength})`);
   });
 
   // Block diffusion runs when the spec names its model or its grid (the bundled block model by default).
@@ -190,7 +224,8 @@ export function parseSpec(input: unknown): ExperimentSpec {
 
   const threads = raw.threads === undefined || raw.threads === null ? null : integer(raw.threads, 'threads', 1, 256);
   const executionProvider = raw.executionProvider ?? 'cpu';
-  if (!(EXECUTION_PROVIDERS as readonly unknown[]).includes(executionProvider)) throw new SpecError('executionProvider', `must be one of ${EXECUTION_PROVIDERS.join(', ')}`);
+  if (!(EXECUTION_PROVIDERS as readonly unknown[]).includes(executionProvider))
+    throw new SpecError('executionProvider', `must be one of ${EXECUTION_PROVIDERS.join(', ')}`);
 
   return {
     title: title.trim(),

@@ -46,7 +46,11 @@ describe('queued sweeps with workers', { skip }, () => {
     assert.equal(queued.status, 0, queued.stderr);
     const { id } = JSON.parse(queued.stdout) as { id: string };
     const worker = (name: string, ...flags: string[]) => {
-      const child = spawn(process.execPath, [dlm, 'worker', '--name', name, ...(flags.includes('--lease-seconds') ? [] : ['--lease-seconds', LEASE]), ...flags], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(
+        process.execPath,
+        [dlm, 'worker', '--name', name, ...(flags.includes('--lease-seconds') ? [] : ['--lease-seconds', LEASE]), ...flags],
+        { env, stdio: ['ignore', 'ignore', 'pipe'] },
+      );
       let stderr = '';
       child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
       children.push(child);
@@ -79,23 +83,37 @@ describe('queued sweeps with workers', { skip }, () => {
       await victim.exited;
       const results = await Promise.all(others.map((o) => o.exited));
       for (const r of results) assert.equal(r.code, 0, r.stderr);
-      const runs = await query<{ cellKey: string; worker: string; workerEnv: string }>(`SELECT "cellKey", worker, "workerEnv" FROM "Run" WHERE "experimentId" = $1`, [id]);
+      const runs = await query<{ cellKey: string; worker: string; workerEnv: string }>(
+        `SELECT "cellKey", worker, "workerEnv" FROM "Run" WHERE "experimentId" = $1`,
+        [id],
+      );
       assert.equal(runs.length, 12, 'every cell stored');
       assert.equal(new Set(runs.map((r) => r.cellKey)).size, 12, 'each exactly once');
       const redone = runs.find((r) => r.cellKey === killedCell);
       assert.ok(redone && redone.worker !== 'victim', `the killed cell was redone by another worker (${redone?.worker})`);
-      const [job] = await query<{ retry_count: number }>(`SELECT retry_count FROM pgboss.job WHERE data->>'experimentId' = $1 AND data->>'cellKey' = $2`, [id, killedCell]);
+      const [job] = await query<{ retry_count: number }>(`SELECT retry_count FROM pgboss.job WHERE data->>'experimentId' = $1 AND data->>'cellKey' = $2`, [
+        id,
+        killedCell,
+      ]);
       assert.equal(job!.retry_count, 1, 'claimed again once its lease ran out');
       assert.ok(runs.every((r) => ['victim', 'w1', 'w2'].includes(r.worker)));
       assert.equal((JSON.parse(runs[0]!.workerEnv) as { host: string }).host, os.hostname());
       const [experiment] = await query<{ status: string }>(`SELECT status FROM "Experiment" WHERE id = $1`, [id]);
       assert.equal(experiment!.status, 'finished');
 
-      const workers = JSON.parse(cli('workers', '--json', '--lease-seconds', LEASE).stdout) as { name: string; alive: boolean; done: number; cell: string | null }[];
+      const workers = JSON.parse(cli('workers', '--json', '--lease-seconds', LEASE).stdout) as {
+        name: string;
+        alive: boolean;
+        done: number;
+        cell: string | null;
+      }[];
       assert.deepEqual(workers.map((w) => w.name).sort(), ['victim', 'w1', 'w2']);
       const victimRow = workers.find((w) => w.name === 'victim')!;
       assert.equal(victimRow.cell, killedCell, 'a killed worker still shows the cell it died in');
-      assert.equal(workers.reduce((n, w) => n + w.done, 0), 12);
+      assert.equal(
+        workers.reduce((n, w) => n + w.done, 0),
+        12,
+      );
       const exported = JSON.parse(cli('export', id, '--format', 'json').stdout) as { runs: { worker: string }[] };
       assert.equal(exported.runs.length, 12);
       assert.ok(exported.runs.every((r) => typeof r.worker === 'string'));
@@ -132,24 +150,34 @@ describe('queued sweeps with workers', { skip }, () => {
   });
 
   test('a cell longer than the lease keeps it: the worker renews it, so no cell is claimed twice', async () => {
-    // Each cell lasts several 2-second leases (many timed repeats); a lease lost mid-cell would show as a retry.
-    const spec = { title: 'long cells', tasks: ['copy'], lengths: [16], itemsPerLength: 1, diffusion: { steps: ['L'] }, warmup: 0, repeats: 40, threads: 1 };
+    // 1-second leases, a cell of many timed repeats lasting several leases: a lease lost mid-cell would show as a retry.
+    const spec = { title: 'long cells', tasks: ['copy'], lengths: [32], itemsPerLength: 1, diffusion: { steps: ['L'] }, warmup: 0, repeats: 100, threads: 1 };
     const { id, worker, query, close } = await setup(spec);
     try {
-      const started = Date.now();
-      const done = await worker('slow', '--until-idle', '--lease-seconds', '2').exited;
+      const done = await worker('slow', '--until-idle', '--lease-seconds', '1').exited;
       assert.equal(done.code, 0, done.stderr);
+      const runs = await query<{ timings: string }>(`SELECT timings FROM "Run" WHERE "experimentId" = $1`, [id]);
+      assert.equal(runs.length, 2);
+      const cellMs = runs.map((run) => (JSON.parse(run.timings) as { repeats: { totalMs: number }[] }).repeats.reduce((sum, r) => sum + r.totalMs, 0));
+      assert.ok(Math.max(...cellMs) > 2_000, `a cell outlasted two leases (${cellMs.map(Math.round).join(', ')} ms)`);
       const jobs = await query<{ retry_count: number; state: string }>(`SELECT retry_count, state FROM pgboss.job WHERE data->>'experimentId' = $1`, [id]);
-      assert.equal(jobs.length, 2);
-      assert.ok(Date.now() - started > 6_000, 'the cells outlasted several leases');
-      assert.deepEqual(jobs.map((j) => [j.state, j.retry_count]), [['completed', 0], ['completed', 0]]);
+      assert.deepEqual(
+        jobs.map((j) => [j.state, j.retry_count]),
+        [
+          ['completed', 0],
+          ['completed', 0],
+        ],
+      );
     } finally {
       await close();
     }
   });
 
   test('queued sweeps need PostgreSQL: one line, exit 2', () => {
-    const r = spawnSync(process.execPath, [dlm, 'worker', '--until-idle'], { encoding: 'utf8', env: { ...process.env, DATABASE_URL: `file:${path.join(scratch, 'x.db')}` } });
+    const r = spawnSync(process.execPath, [dlm, 'worker', '--until-idle'], {
+      encoding: 'utf8',
+      env: { ...process.env, DATABASE_URL: `file:${path.join(scratch, 'x.db')}` },
+    });
     assert.equal(r.status, 2);
     assert.match(r.stderr, /need a shared PostgreSQL database/);
   });

@@ -13,7 +13,6 @@ import { ExperimentStopped } from './record.ts';
 import { type Cell, expandCells, type ExperimentSpec, parseSpec } from './spec.ts';
 import { assertModelsUnchanged, type Prepared, prepareSweep, runCell, type SweepConfig, SweepRunningError, sweepRecordOf } from './sweep.ts';
 
-
 /** Validates the spec (loading its models here, so a bad one fails now, not on every worker), stores the experiment and enqueues its cells. */
 export async function enqueueSweep(raw: unknown, leaseSeconds = DEFAULT_LEASE_SECONDS): Promise<Experiment> {
   const url = queueDatabaseUrl();
@@ -23,7 +22,11 @@ export async function enqueueSweep(raw: unknown, leaseSeconds = DEFAULT_LEASE_SE
   const experiment = await createExperiment({ title: spec.title, kind: 'sweep', config: { ...config, queued: true }, environment, queued: true });
   const queue = await openCellQueue(url);
   try {
-    await queue.enqueue(experiment.id, expandCells(spec).map((c) => c.key), leaseSeconds);
+    await queue.enqueue(
+      experiment.id,
+      expandCells(spec).map((c) => c.key),
+      leaseSeconds,
+    );
   } finally {
     await queue.stop();
   }
@@ -31,7 +34,10 @@ export async function enqueueSweep(raw: unknown, leaseSeconds = DEFAULT_LEASE_SE
 }
 
 /** Enqueues again the cells of a stored sweep that have neither a run nor a job (e.g. their retries ran out). */
-export async function requeueSweep(idOrSlug: string, leaseSeconds = DEFAULT_LEASE_SECONDS): Promise<{ experiment: Experiment; enqueued: number; pending: number }> {
+export async function requeueSweep(
+  idOrSlug: string,
+  leaseSeconds = DEFAULT_LEASE_SECONDS,
+): Promise<{ experiment: Experiment; enqueued: number; pending: number }> {
   const url = queueDatabaseUrl();
   const found = await getExperiment(idOrSlug);
   if (!found) throw new UserError(`no experiment "${idOrSlug}" (see "dlm list")`);
@@ -42,7 +48,9 @@ export async function requeueSweep(idOrSlug: string, leaseSeconds = DEFAULT_LEAS
   const queue = await openCellQueue(url);
   try {
     const pending = await queue.pendingCellKeys(found.id);
-    const missing = expandCells(spec).filter((c) => !stored.has(c.key) && !pending.has(c.key)).map((c) => c.key);
+    const missing = expandCells(spec)
+      .filter((c) => !stored.has(c.key) && !pending.has(c.key))
+      .map((c) => c.key);
     await queue.enqueue(found.id, missing, leaseSeconds);
     if (missing.length + pending.size > 0) await requeueExperiment(found.id);
     else await finishQueuedExperiment(found.id);
@@ -84,7 +92,7 @@ export async function runWorker(options: WorkerOptions): Promise<{ stored: numbe
     workerSeen(options.name).catch(() => undefined);
     if (current) queue.renew(current).catch(() => undefined);
   };
-  const heartbeat = setInterval(beat, Math.max(1000, (options.leaseSeconds * 1000) / 3));
+  const heartbeat = setInterval(beat, (options.leaseSeconds * 1000) / 3);
   const loaded = new Map<string, Loaded | UserError>();
   const warmed = new Set<string>();
   let stored = 0;
@@ -121,15 +129,22 @@ async function load(experimentId: string, loaded: Map<string, Loaded | UserError
     const environment = { ...captureEnvironment({ executionProvider: spec.executionProvider, threads: spec.threads }), host: os.hostname() };
     entry = { spec, prepared, cells: new Map(expandCells(spec).map((c) => [c.key, c])), environment };
   } catch (error) {
-    if (!(error instanceof UserError)) throw error;
-    entry = error;
+    // Missing or different models, a bad stored spec: this worker cannot run it (another machine may).
+    entry = error instanceof UserError ? error : new UserError(error instanceof Error ? error.message : String(error));
   }
   loaded.clear(); // one experiment's models in memory at a time
   loaded.set(experimentId, entry);
   return entry;
 }
 
-async function runJob(queue: CellQueue, job: CellJob, options: WorkerOptions, loaded: Map<string, Loaded | UserError>, warmed: Set<string>, log: (line: string) => void): Promise<'stored' | 'skipped' | 'released'> {
+async function runJob(
+  queue: CellQueue,
+  job: CellJob,
+  options: WorkerOptions,
+  loaded: Map<string, Loaded | UserError>,
+  warmed: Set<string>,
+  log: (line: string) => void,
+): Promise<'stored' | 'skipped' | 'released'> {
   const experiment = await getExperimentById(job.experimentId);
   if (!experiment || experiment.status !== 'queued' || (await cellStored(job.experimentId, job.cellKey))) {
     await queue.done(job); // deleted, stopped, or already stored (a worker died between storing and completing)
@@ -148,7 +163,12 @@ async function runJob(queue: CellQueue, job: CellJob, options: WorkerOptions, lo
   }
   await workerSeen(options.name, { experimentId: job.experimentId, cellKey: job.cellKey });
   try {
-    await runCell(job.experimentId, entry.spec, entry.prepared, cell, { signal: options.abortCell, stopStatus: 'interrupted', warmed, stamp: { worker: options.name, workerEnv: entry.environment } });
+    await runCell(job.experimentId, entry.spec, entry.prepared, cell, {
+      signal: options.abortCell,
+      stopStatus: 'interrupted',
+      warmed,
+      stamp: { worker: options.name, workerEnv: entry.environment },
+    });
   } catch (error) {
     if (isDuplicateCell(error)) {
       await queue.done(job); // its lease ran out and another worker stored it first: stored once all the same
@@ -164,7 +184,8 @@ async function runJob(queue: CellQueue, job: CellJob, options: WorkerOptions, lo
   await queue.done(job);
   await workerStoredCell(options.name);
   log(`stored ${job.cellKey} (experiment ${job.experimentId})`);
-  if ((await countStoredCells(job.experimentId)) >= entry.cells.size && (await finishQueuedExperiment(job.experimentId))) log(`experiment ${job.experimentId} finished`);
+  if ((await countStoredCells(job.experimentId)) >= entry.cells.size && (await finishQueuedExperiment(job.experimentId)))
+    log(`experiment ${job.experimentId} finished`);
   return 'stored';
 }
 

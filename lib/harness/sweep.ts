@@ -40,7 +40,8 @@ export interface SweepOutcome {
 }
 
 /** The engines a spec runs: the pair, and block diffusion when it has that series. */
-const specEngines = (spec: ExperimentSpec): EngineKind[] => (spec.models.block_diffusion !== undefined ? ['autoregressive', 'diffusion', 'block_diffusion'] : ['autoregressive', 'diffusion']);
+const specEngines = (spec: ExperimentSpec): EngineKind[] =>
+  spec.models.block_diffusion !== undefined ? ['autoregressive', 'diffusion', 'block_diffusion'] : ['autoregressive', 'diffusion'];
 
 function sessionOf(spec: ExperimentSpec): SessionSettings {
   return { executionProvider: spec.executionProvider, intraOpThreads: spec.threads, graphOptimizationLevel: 'all' };
@@ -73,11 +74,19 @@ export async function prepareSweep(spec: ExperimentSpec): Promise<Prepared> {
     const model = await loadAnyModel(spec.models[kind]!, session);
     // A remote model stands on the side of its paradigm; a local one must be of the series' own kind.
     const actual = isRemoteModel(model) ? `remote ${paradigmOf(model)}` : model.config.decoding;
-    if (isRemoteModel(model) ? paradigmOf(model) !== kind : model.config.decoding !== kind) throw new SpecError(`models.${kind}`, `"${model.info.id}" is a ${actual} model`);
+    if (isRemoteModel(model) ? paradigmOf(model) !== kind : model.config.decoding !== kind)
+      throw new SpecError(`models.${kind}`, `"${model.info.id}" is a ${actual} model`);
     models[kind] = model;
   }
   const records = new Map<string, EvalRecord[]>();
-  for (const task of spec.tasks) for (const length of spec.lengths.filter((l) => taskHasLength(task, l, spec.itemLengths))) records.set(`${task}|${length}`, spec.itemLengths === 'mixed' ? mixedSuiteRecords(task, length, spec.itemsPerLength, spec.seed) : suiteRecords(task, [length], spec.itemsPerLength, spec.seed));
+  for (const task of spec.tasks)
+    for (const length of spec.lengths.filter((l) => taskHasLength(task, l, spec.itemLengths)))
+      records.set(
+        `${task}|${length}`,
+        spec.itemLengths === 'mixed'
+          ? mixedSuiteRecords(task, length, spec.itemsPerLength, spec.seed)
+          : suiteRecords(task, [length], spec.itemsPerLength, spec.seed),
+      );
   const engines = Object.fromEntries(Object.entries(models).map(([kind, model]) => [kind, createAnyEngine(model)]));
   const prepared: Prepared = { models, engines, records };
   // Every cell's settings are checked before anything runs, so a bad grid fails at once, not an hour in.
@@ -185,7 +194,14 @@ async function runCells(experiment: Experiment, spec: ExperimentSpec, prepared: 
   const report = (cell: Cell | null) => {
     const elapsedMs = performance.now() - started;
     const remaining = todo.length - ran;
-    options.onProgress?.({ done: cells.length - remaining, total: cells.length, ranThisTime: ran, elapsedMs, etaMs: perCellMs.length ? median(perCellMs) * remaining : null, cell });
+    options.onProgress?.({
+      done: cells.length - remaining,
+      total: cells.length,
+      ranThisTime: ran,
+      elapsedMs,
+      etaMs: perCellMs.length ? median(perCellMs) * remaining : null,
+      cell,
+    });
   };
   report(null);
   for (const cell of todo) {
@@ -203,7 +219,11 @@ export type SweepConfig = { spec: unknown; models: Partial<Record<EngineKind, { 
 
 /** What a sweep experiment stores: the spec as given, resolved, and its models' hashes (checked on resume). */
 export function sweepRecordOf(raw: unknown, spec: ExperimentSpec, prepared: Prepared) {
-  const environment = captureEnvironment({ executionProvider: spec.executionProvider, threads: spec.threads, remoteHosts: remoteHostsOf(Object.values(prepared.models)) });
+  const environment = captureEnvironment({
+    executionProvider: spec.executionProvider,
+    threads: spec.threads,
+    remoteHosts: remoteHostsOf(Object.values(prepared.models)),
+  });
   const config = {
     spec: raw, // as given, so `--resume` parses it back the same way
     resolved: spec,
@@ -216,7 +236,9 @@ export function sweepRecordOf(raw: unknown, spec: ExperimentSpec, prepared: Prep
 export function assertModelsUnchanged(config: SweepConfig, spec: ExperimentSpec, prepared: Prepared): void {
   for (const kind of specEngines(spec)) {
     if (prepared.models[kind]!.info.sha256 !== config.models[kind]?.sha256) {
-      throw new UserError(`model "${config.models[kind]?.id ?? spec.models[kind]}" changed since the sweep started (SHA-256 of its ONNX file, or of a remote model's config.json, differs): start a new sweep instead`);
+      throw new UserError(
+        `model "${config.models[kind]?.id ?? spec.models[kind]}" changed since the sweep started (SHA-256 of its ONNX file, or of a remote model's config.json, differs): start a new sweep instead`,
+      );
     }
   }
 }

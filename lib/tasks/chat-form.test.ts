@@ -29,7 +29,13 @@ describe('chat forms', () => {
     assert.equal(stripCodeFences('a ``` b'), 'a ``` b');
   });
   test('code replies lose a name and a semicolon, then pass the unchanged checker in the sandbox', async () => {
-    const record = generateRecord(FAMILIES.find((f) => f.name === 'code')!, 12, 0, 0, 'eval');
+    const record = generateRecord(
+      FAMILIES.find((f) => f.name === 'code')!,
+      12,
+      0,
+      0,
+      'eval',
+    );
     const reply = `\`\`\`javascript\nconst f = ${record.answer};\n\`\`\``;
     const completion = extractAnswer('code', reply);
     assert.equal(completion, record.answer);

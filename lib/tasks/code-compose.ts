@@ -48,9 +48,14 @@ interface Shape {
 }
 
 const SHAPES: readonly Shape[] = [
-  ...[['x'], ['x', 'y'], ['x', 'y', 'z']].map(
-    (params): Shape => ({ kind: 'number', params, stages: [], terminals: [], arithmetic: [...CONSTANT_ARITHMETIC, ...PARAMETER_ARITHMETIC], maxArithmeticChars: Infinity }),
-  ),
+  ...[['x'], ['x', 'y'], ['x', 'y', 'z']].map((params): Shape => ({
+    kind: 'number',
+    params,
+    stages: [],
+    terminals: [],
+    arithmetic: [...CONSTANT_ARITHMETIC, ...PARAMETER_ARITHMETIC],
+    maxArithmeticChars: Infinity,
+  })),
   { kind: 'array', params: ['a'], stages: ARRAY_STAGES, terminals: ARRAY_TERMINALS, arithmetic: CONSTANT_ARITHMETIC, maxArithmeticChars: MAX_TAIL_CHARS },
   { kind: 'string', params: ['s'], stages: STRING_STAGES, terminals: STRING_TERMINALS, arithmetic: CONSTANT_ARITHMETIC, maxArithmeticChars: MAX_TAIL_CHARS },
 ];
@@ -124,7 +129,10 @@ function prepare(shape: Shape): PreparedShape {
   const stageMoves = movesOf(shape.stages);
   const terminalMoves = movesOf(shape.terminals);
   const arithmeticMoves = movesOf(shape.arithmetic);
-  const arithmeticFillable = fillableTable(CODE_MAX_LENGTH, (gap, table) => gap <= shape.maxArithmeticChars && arithmeticMoves.some((m) => fits(m, gap, table)));
+  const arithmeticFillable = fillableTable(
+    CODE_MAX_LENGTH,
+    (gap, table) => gap <= shape.maxArithmeticChars && arithmeticMoves.some((m) => fits(m, gap, table)),
+  );
   const pipelineFillable: boolean[][] = [];
   for (let shrinkingLeft = 0; shrinkingLeft <= MAX_SHRINKING_STAGES; shrinkingLeft++) {
     pipelineFillable.push(

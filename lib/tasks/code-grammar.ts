@@ -11,10 +11,7 @@
 // positive constants), which is why `max` may start its reduce from 0.
 import { type ArithmeticOperator, type CodeValue } from './code-values.ts';
 
-export type SlotSpec =
-  | { kind: 'int'; min: number; max: number }
-  | { kind: 'word'; minLetters: number; maxLetters: number }
-  | { kind: 'param' };
+export type SlotSpec = { kind: 'int'; min: number; max: number } | { kind: 'word'; minLetters: number; maxLetters: number } | { kind: 'param' };
 
 /** The value filling a piece's slot (0 for pieces without one). */
 export type SlotArg = number | string;
@@ -55,13 +52,46 @@ const int = (min: number, max: number): SlotSpec => ({ kind: 'int', min, max });
 const word = (minLetters: number, maxLetters: number): SlotSpec => ({ kind: 'word', minLetters, maxLetters });
 
 export const ARRAY_STAGES: readonly StagePiece[] = [
-  { name: 'keep over', shrinks: true, slot: int(1, 99), phrase: (k) => `, keep over ${k}`, code: (k) => `.filter(v=>v>${k})`, apply: (a, k) => asArray(a).filter((v) => v > Number(k)) },
-  { name: 'keep under', shrinks: true, slot: int(1, 99), phrase: (k) => `, keep under ${k}`, code: (k) => `.filter(v=>v<${k})`, apply: (a, k) => asArray(a).filter((v) => v < Number(k)) },
-  { name: 'map plus', slot: int(1, 99), phrase: (k) => `, map plus ${k}`, code: (k) => `.map(v=>v+${k})`, apply: (a, k) => asArray(a).map((v) => v + Number(k)) },
-  { name: 'map times', slot: int(2, 9), phrase: (k) => `, map times ${k}`, code: (k) => `.map(v=>v*${k})`, apply: (a, k) => asArray(a).map((v) => v * Number(k)) },
+  {
+    name: 'keep over',
+    shrinks: true,
+    slot: int(1, 99),
+    phrase: (k) => `, keep over ${k}`,
+    code: (k) => `.filter(v=>v>${k})`,
+    apply: (a, k) => asArray(a).filter((v) => v > Number(k)),
+  },
+  {
+    name: 'keep under',
+    shrinks: true,
+    slot: int(1, 99),
+    phrase: (k) => `, keep under ${k}`,
+    code: (k) => `.filter(v=>v<${k})`,
+    apply: (a, k) => asArray(a).filter((v) => v < Number(k)),
+  },
+  {
+    name: 'map plus',
+    slot: int(1, 99),
+    phrase: (k) => `, map plus ${k}`,
+    code: (k) => `.map(v=>v+${k})`,
+    apply: (a, k) => asArray(a).map((v) => v + Number(k)),
+  },
+  {
+    name: 'map times',
+    slot: int(2, 9),
+    phrase: (k) => `, map times ${k}`,
+    code: (k) => `.map(v=>v*${k})`,
+    apply: (a, k) => asArray(a).map((v) => v * Number(k)),
+  },
   { name: 'reverse', phrase: () => ', reverse', code: () => '.reverse()', apply: (a) => [...asArray(a)].reverse() },
   { name: 'sort', phrase: () => ', sort', code: () => '.sort((p,q)=>p-q)', apply: (a) => [...asArray(a)].sort((p, q) => p - q) },
-  { name: 'take', shrinks: true, slot: int(1, 9), phrase: (k) => `, take ${k}`, code: (k) => `.slice(0,${k})`, apply: (a, k) => asArray(a).slice(0, Number(k)) },
+  {
+    name: 'take',
+    shrinks: true,
+    slot: int(1, 9),
+    phrase: (k) => `, take ${k}`,
+    code: (k) => `.slice(0,${k})`,
+    apply: (a, k) => asArray(a).slice(0, Number(k)),
+  },
   { name: 'drop', shrinks: true, slot: int(1, 9), phrase: (k) => `, drop ${k}`, code: (k) => `.slice(${k})`, apply: (a, k) => asArray(a).slice(Number(k)) },
   { name: 'last', shrinks: true, slot: int(1, 9), phrase: (k) => `, last ${k}`, code: (k) => `.slice(-${k})`, apply: (a, k) => asArray(a).slice(-Number(k)) },
 ];
@@ -76,12 +106,25 @@ export const STRING_STAGES: readonly StagePiece[] = [
   { name: 'upper', phrase: () => ', upper', code: () => '.toUpperCase()', apply: (s) => asString(s).toUpperCase() },
   { name: 'lower', phrase: () => ', lower', code: () => '.toLowerCase()', apply: (s) => asString(s).toLowerCase() },
   { name: 'reverse', phrase: () => ', reverse', code: () => ".split('').reverse().join('')", apply: (s) => [...asString(s)].reverse().join('') },
-  { name: 'take', shrinks: true, slot: int(1, 9), phrase: (k) => `, take ${k}`, code: (k) => `.slice(0,${k})`, apply: (s, k) => asString(s).slice(0, Number(k)) },
+  {
+    name: 'take',
+    shrinks: true,
+    slot: int(1, 9),
+    phrase: (k) => `, take ${k}`,
+    code: (k) => `.slice(0,${k})`,
+    apply: (s, k) => asString(s).slice(0, Number(k)),
+  },
   { name: 'drop', shrinks: true, slot: int(1, 9), phrase: (k) => `, drop ${k}`, code: (k) => `.slice(${k})`, apply: (s, k) => asString(s).slice(Number(k)) },
   { name: 'last', shrinks: true, slot: int(1, 9), phrase: (k) => `, last ${k}`, code: (k) => `.slice(-${k})`, apply: (s, k) => asString(s).slice(-Number(k)) },
   { name: 'append', slot: word(1, 3), phrase: (w) => `, append ${w}`, code: (w) => `.concat('${w}')`, apply: (s, w) => asString(s).concat(String(w)) },
   // The two-letter slot "ab" reads "replace a with b".
-  { name: 'replace', slot: word(2, 2), phrase: (w) => `, replace ${String(w)[0]} with ${String(w)[1]}`, code: (w) => `.replaceAll('${String(w)[0]}','${String(w)[1]}')`, apply: (s, w) => asString(s).replaceAll(String(w)[0]!, String(w)[1]!) },
+  {
+    name: 'replace',
+    slot: word(2, 2),
+    phrase: (w) => `, replace ${String(w)[0]} with ${String(w)[1]}`,
+    code: (w) => `.replaceAll('${String(w)[0]}','${String(w)[1]}')`,
+    apply: (s, w) => asString(s).replaceAll(String(w)[0]!, String(w)[1]!),
+  },
 ];
 
 export const STRING_TERMINALS: readonly StagePiece[] = [
@@ -106,6 +149,6 @@ export const CONSTANT_ARITHMETIC: readonly ArithmeticPiece[] = OPERATOR_WORDS.ma
 );
 
 /** Arithmetic whose operand is a parameter (never mod, so no remainder by zero). */
-export const PARAMETER_ARITHMETIC: readonly ArithmeticPiece[] = OPERATOR_WORDS.filter(([operator]) => operator !== '%').map(
-  ([operator, wordForm]) => arithmeticPiece(operator, wordForm, { kind: 'param' }),
+export const PARAMETER_ARITHMETIC: readonly ArithmeticPiece[] = OPERATOR_WORDS.filter(([operator]) => operator !== '%').map(([operator, wordForm]) =>
+  arithmeticPiece(operator, wordForm, { kind: 'param' }),
 );

@@ -70,7 +70,10 @@ test('expected outputs agree with running the canonical solution in JavaScript',
 });
 
 test('checking runs the code: canonical passes, wrong, broken and missing completions fail', async () => {
-  const records = [...allLengths(9).filter((r) => r.length % 8 === 0), ...Array.from({ length: 10 }, (_, i) => generateRecord(codeFamily, 12 + i, 3, i, 'eval'))];
+  const records = [
+    ...allLengths(9).filter((r) => r.length % 8 === 0),
+    ...Array.from({ length: 10 }, (_, i) => generateRecord(codeFamily, 12 + i, 3, i, 'eval')),
+  ];
   // Short programs stay far from 2^53, so "+1" always changes a number (and turns arrays into strings).
   const short = records.filter((r) => r.length <= 40);
   const cases = [

@@ -23,11 +23,14 @@ export const expandFamily: TaskFamily = {
   minLength: 1,
   maxLength: 768,
   checkedBy: 'exact-match',
-  chat: { instruction: 'Expand this run-length code: each letter is repeated as many times as the number after it.', reply: 'the expanded letters as one string' },
+  chat: {
+    instruction: 'Expand this run-length code: each letter is repeated as many times as the number after it.',
+    reply: 'the expanded letters as one string',
+  },
   generate(length, rng) {
     let encoded = '';
     let previous = '';
-    for (let remaining = length; remaining > 0; ) {
+    for (let remaining = length; remaining > 0;) {
       const count = rng.between(1, Math.min(EXPAND_MAX_COUNT, remaining));
       const choices = previous === '' ? LOWERCASE : LOWERCASE.replace(previous, '');
       previous = choices[rng.below(choices.length)]!;

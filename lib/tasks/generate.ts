@@ -40,6 +40,7 @@ export function generateCheckedRecord(family: TaskFamily, length: number, seed: 
   const record = generateRecord(family, length, seed, index, split);
   assertTokenText(record.prompt, `${record.task_id} prompt`);
   assertTokenText(record.answer, `${record.task_id} answer`);
-  if (!record.prompt.endsWith('\n') || record.answer.endsWith('\n')) throw new Error(`${record.task_id}: prompt must end with a newline and the answer must not`);
+  if (!record.prompt.endsWith('\n') || record.answer.endsWith('\n'))
+    throw new Error(`${record.task_id}: prompt must end with a newline and the answer must not`);
   return record;
 }

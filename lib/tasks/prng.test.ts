@@ -10,8 +10,14 @@ test('the same key gives the same stream; different keys give different streams'
   const b = new Rng('sort|16|7|0');
   const c = new Rng('sort|16|7|1');
   const first = Array.from({ length: 8 }, () => a.uint32());
-  assert.deepEqual(Array.from({ length: 8 }, () => b.uint32()), first);
-  assert.notDeepEqual(Array.from({ length: 8 }, () => c.uint32()), first);
+  assert.deepEqual(
+    Array.from({ length: 8 }, () => b.uint32()),
+    first,
+  );
+  assert.notDeepEqual(
+    Array.from({ length: 8 }, () => c.uint32()),
+    first,
+  );
 });
 
 test('below(n) is in range and roughly uniform', () => {

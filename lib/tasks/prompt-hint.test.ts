@@ -4,7 +4,11 @@ import { missingNewlineHint } from './prompt-hint.ts';
 import { solvePrompt } from './registry.ts';
 
 test('a task prompt missing its newline gets a hint naming the task', () => {
-  for (const [prompt, task] of [['sort: 3141', 'sort'], ['copy: k3x9ab', 'copy'], ['reverse: abc', 'reverse']] as const) {
+  for (const [prompt, task] of [
+    ['sort: 3141', 'sort'],
+    ['copy: k3x9ab', 'copy'],
+    ['reverse: abc', 'reverse'],
+  ] as const) {
     assert.equal(solvePrompt(prompt), null); // the premise: without the newline it is not a task prompt
     assert.ok(solvePrompt(`${prompt}\n`));
     const hint = missingNewlineHint(prompt);

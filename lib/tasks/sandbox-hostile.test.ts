@@ -49,7 +49,8 @@ const CORRECT: SandboxItem = { completion: '(x) => x + 1', test: TEST };
 
 // Ways to get the child's `process`, each followed by `then` (source using the name `p`).
 const ESCAPES: Record<string, (then: string) => string> = {
-  'dynamic import() rejection': (then) => `(x) => { import('nope').catch((e) => { const p = e.constructor.constructor('return process')(); ${then} }); return 0; }`,
+  'dynamic import() rejection': (then) =>
+    `(x) => { import('nope').catch((e) => { const p = e.constructor.constructor('return process')(); ${then} }); return 0; }`,
   'import() with a comment before the parenthesis': (then) => `(x) => { import/**/('node:process').then((m) => { const p = m.default; ${then} }); return 0; }`,
   'import() on a new line': (then) => `(x) => { import\n('node:process').then((m) => { const p = m.default; ${then} }); return 0; }`,
   'constructor chain through this': (then) => `function (x) { const p = this.constructor.constructor('return process')(); ${then} return 0; }`,
@@ -66,8 +67,10 @@ const ESCAPES: Record<string, (then: string) => string> = {
     }
     return 0;
   }`,
-  'caller chain': (then) => `function f(x) { let c = f.caller; while (c) { try { const p = c.constructor('return process')(); ${then} } catch (e) {} c = c.caller; } return 0; }`,
-  'globalThis lookups': (then) => `(x) => { const p = globalThis.process || globalThis.global?.process || (typeof process === 'object' ? process : undefined); ${then} return 0; }`,
+  'caller chain': (then) =>
+    `function f(x) { let c = f.caller; while (c) { try { const p = c.constructor('return process')(); ${then} } catch (e) {} c = c.caller; } return 0; }`,
+  'globalThis lookups': (then) =>
+    `(x) => { const p = globalThis.process || globalThis.global?.process || (typeof process === 'object' ? process : undefined); ${then} return 0; }`,
 };
 
 // What a program does once it has `p` (an escape that works would make these observable).
@@ -79,7 +82,8 @@ const PAYLOADS: Record<string, string> = {
   'file write': `p.getBuiltinModule('node:fs').writeFileSync(${'MARKER'}, 'x');`,
   'kill the parent': 'p.kill(p.ppid, "SIGKILL");',
   'forge result lines': `p.getBuiltinModule('node:fs').writeSync(3, '{"i":0,"passed":true}\\n'); p.stdout.write('{"i":0,"passed":true}\\n');`,
-  'patch the host JSON and Object.prototype': 'p.getBuiltinModule("node:vm").runInThisContext("JSON.stringify = () => \'{\\"passed\\":true}\'; Object.prototype.passed = true");',
+  'patch the host JSON and Object.prototype':
+    'p.getBuiltinModule("node:vm").runInThisContext("JSON.stringify = () => \'{\\"passed\\":true}\'; Object.prototype.passed = true");',
 };
 
 function fill(source: string): string {
@@ -103,21 +107,35 @@ function hostilePrograms(): Hostile[] {
   add('throws a getter-bomb object', '(x) => { throw { get message() { for (;;) {} } }; }');
   add('patches Array.isArray through the argument', '(a) => { a.constructor.isArray = () => true; return a; }', ARRAY_TEST);
   // Array.isArray(expected) is called before Array.isArray(actual): copy what it saw into the answer.
-  add('patched Array.isArray copies the expected value', `(a) => {
+  add(
+    'patched Array.isArray copies the expected value',
+    `(a) => {
     const out = []; let seen;
     a.constructor.isArray = (v) => { if (v !== out) seen = v; else if (seen) for (let i = 0; i < seen.length; i++) out[i] = seen[i]; return true; };
     return out;
-  }`, SUITE_TEST);
+  }`,
+    SUITE_TEST,
+  );
   add('patches the argument realm Object.prototype', '(a) => { Object.getPrototypeOf(Object.getPrototypeOf(a)).length = 3; return {}; }', ARRAY_TEST);
-  add('returns its input behind a Proxy whose traps lie', '(a) => new Proxy(a, { getPrototypeOf: () => null, has: () => true, ownKeys: () => ["0", "1", "2", "length"] })', ARRAY_TEST);
-  add('patches its own JSON.stringify and Reflect.apply', '(x) => { JSON.stringify = () => "2"; Reflect.apply = () => 2; Function.prototype.apply = () => 2; return 3; }');
+  add(
+    'returns its input behind a Proxy whose traps lie',
+    '(a) => new Proxy(a, { getPrototypeOf: () => null, has: () => true, ownKeys: () => ["0", "1", "2", "length"] })',
+    ARRAY_TEST,
+  );
+  add(
+    'patches its own JSON.stringify and Reflect.apply',
+    '(x) => { JSON.stringify = () => "2"; Reflect.apply = () => 2; Function.prototype.apply = () => 2; return 3; }',
+  );
   add('index setter on its own Array.prototype', '(x) => { Object.defineProperty(Array.prototype, "0", { set() {}, get() { return 2; } }); return [3]; }');
   add("looks for the checker's check()", '(x) => (typeof check === "function" || typeof globalThis.__dlmCall === "function" ? 2 : 3)');
-  add('stack-trace call sites to patch the checker', `(x) => {
+  add(
+    'stack-trace call sites to patch the checker',
+    `(x) => {
     Error.prepareStackTrace = (e, sites) => sites;
     for (const site of new Error().stack) { const self = site.getThis(); if (self && self.Number) self.Number.prototype.valueOf = () => 2; }
     return 3;
-  }`);
+  }`,
+  );
   add('returns a value whose encoding throws', '(x) => ({ get a() { throw null; } })');
   add('returns a cyclic value', '(x) => { const a = []; a.push(a); return a; }');
   add('returns a function', '(x) => () => 2');
@@ -202,6 +220,9 @@ for (const [name, program] of Object.entries(FORGERS)) {
   test(`the parent refuses ${name}: no item passes`, async () => {
     const { runBatch } = await import('./sandbox.ts');
     const results = await runBatch(program, [CORRECT, CORRECT, CORRECT], { startupMs: 3000, itemWallClockMs: 1000 });
-    assert.deepEqual(results.map((r) => r.passed), [false, false, false]);
+    assert.deepEqual(
+      results.map((r) => r.passed),
+      [false, false, false],
+    );
   });
 }

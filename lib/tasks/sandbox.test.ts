@@ -44,14 +44,22 @@ test('the child process itself cannot write or read files, spawn processes or st
     process.stdout.write(JSON.stringify(outcome));`;
   const child = spawnSync(process.execPath, sandboxNodeArgs(probe), { env: {} as NodeJS.ProcessEnv, encoding: 'utf8', timeout: 10_000 });
   assert.equal(child.status, 0, child.stderr);
-  assert.deepEqual(JSON.parse(child.stdout), { write: 'ERR_ACCESS_DENIED', read: 'ERR_ACCESS_DENIED', spawn: 'ERR_ACCESS_DENIED', worker: 'ERR_ACCESS_DENIED' });
+  assert.deepEqual(JSON.parse(child.stdout), {
+    write: 'ERR_ACCESS_DENIED',
+    read: 'ERR_ACCESS_DENIED',
+    spawn: 'ERR_ACCESS_DENIED',
+    worker: 'ERR_ACCESS_DENIED',
+  });
   assert.ok(!existsSync(target));
 });
 
 test('candidates see no require, process, fetch, module or console, and cannot escape the context', async () => {
   const target = join(scratch, 'written-by-candidate');
   const results = await runInSandbox([
-    { completion: '() => [typeof require, typeof process, typeof fetch, typeof module, typeof console, typeof globalThis.process]', test: expects(Array(6).fill('undefined')) },
+    {
+      completion: '() => [typeof require, typeof process, typeof fetch, typeof module, typeof console, typeof globalThis.process]',
+      test: expects(Array(6).fill('undefined')),
+    },
     { completion: `() => { require('node:fs').writeFileSync(${JSON.stringify(target)}, 'x'); return 'written'; }`, test: expects('written') },
     { completion: `() => { process.mainModule.require('node:child_process').execSync('touch ${target}'); return 'spawned'; }`, test: expects('spawned') },
     { completion: `() => this.constructor.constructor('return process')().pid`, test: expects(1) },
@@ -79,7 +87,10 @@ test('an infinite loop is stopped by the time limit and the rest of the batch is
     { timeoutMs: 300 },
   );
   assert.ok(Date.now() - started < 5000, 'the batch finished promptly');
-  assert.deepEqual(results.map((r) => r.passed), [true, false, false, true, false]);
+  assert.deepEqual(
+    results.map((r) => r.passed),
+    [true, false, false, true, false],
+  );
   assert.match(results[1]!.error!, /timed out after 300 ms/);
   assert.match(results[4]!.error!, /wrong/);
 });
@@ -95,7 +106,10 @@ test('the parent kills a child that overruns the wall clock and retries the rema
     { timeoutMs: 30_000, itemWallClockMs: 500 }, // the vm limit would come far too late
   );
   assert.ok(Date.now() - started < 10_000);
-  assert.deepEqual(results.map((r) => r.passed), [true, false, true]);
+  assert.deepEqual(
+    results.map((r) => r.passed),
+    [true, false, true],
+  );
   assert.match(results[1]!.error!, /killed/);
 });
 
@@ -107,7 +121,10 @@ test('an item that crashes the child fails alone', async () => {
     ],
     { timeoutMs: 30_000, maxHeapMb: 32 },
   );
-  assert.deepEqual(results.map((r) => r.passed), [false, true]);
+  assert.deepEqual(
+    results.map((r) => r.passed),
+    [false, true],
+  );
   assert.match(results[0]!.error!, /died/);
 });
 
@@ -120,7 +137,10 @@ test('hostile thrown values and non-functions are reported, not trusted', async 
     ],
     { timeoutMs: 500 },
   );
-  assert.deepEqual(results.map((r) => r.passed), [false, false, false]);
+  assert.deepEqual(
+    results.map((r) => r.passed),
+    [false, false, false],
+  );
   assert.match(results[1]!.error!, /not a function/);
   assert.match(results[2]!.error!, /does not compile/);
 });
@@ -175,15 +195,19 @@ test('OS layer: no network interface, a different user that cannot signal us', {
   }
 });
 
-test('OS layer: memory outside the JS heap is capped by the address-space limit', { skip: !osPlan.active.includes('address-space cap') && 'no address-space cap here' }, () => {
-  const probe = `
+test(
+  'OS layer: memory outside the JS heap is capped by the address-space limit',
+  { skip: !osPlan.active.includes('address-space cap') && 'no address-space cap here' },
+  () => {
+    const probe = `
     const hoard = [];
     try { for (let i = 0; i < 64; i++) hoard.push(new Uint8Array(64 * 1024 * 1024).fill(1)); } catch (error) {}
     process.stdout.write(String(hoard.length * 64));`;
-  const child = runUnderOsLayers(probe);
-  assert.equal(child.status, 0, child.stderr);
-  assert.ok(Number(child.stdout) < 1024, `held ${child.stdout} MiB of ArrayBuffers under a 1536 MiB address space`);
-});
+    const child = runUnderOsLayers(probe);
+    assert.equal(child.status, 0, child.stderr);
+    assert.ok(Number(child.stdout) < 1024, `held ${child.stdout} MiB of ArrayBuffers under a 1536 MiB address space`);
+  },
+);
 
 // Stand-in children for the parent's deadlines: they sign their lines correctly and then misbehave.
 const signedChild = (afterResults: string) => `

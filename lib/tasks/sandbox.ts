@@ -77,7 +77,12 @@ export interface SandboxLayers {
   missing: string[];
 }
 
-const ALWAYS_ON = ['separate process with the permission model', 'language layer (vm realms, data-only bridge, no code generation)', 'signed result channel', 'deadlines with process-group kill'];
+const ALWAYS_ON = [
+  'separate process with the permission model',
+  'language layer (vm realms, data-only bridge, no code generation)',
+  'signed result channel',
+  'deadlines with process-group kill',
+];
 
 /** Which layers hold on this machine; the OS layers are probed once per process. */
 export async function sandboxLayers(): Promise<SandboxLayers> {
@@ -95,7 +100,10 @@ function warnOnce(missing: { layer: OsLayer; why: string }[]): void {
 
 /** The most telling stderr line of a dead child: V8's fatal-error line (e.g. out of memory), else the last one. */
 function stderrSummary(stderr: string): string {
-  const lines = stderr.split('\n').map((line) => line.trim()).filter(Boolean);
+  const lines = stderr
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
   return (lines.find((line) => line.includes('FATAL ERROR')) ?? lines.at(-1) ?? '').slice(0, 200);
 }
 
@@ -126,7 +134,12 @@ function runChild(program: string, items: readonly SandboxItem[], settings: Sett
     });
     // An empty environment (no NODE_OPTIONS can loosen the flags); its own process group, so one kill
     // reaches everything it started; stdout is not read: results come only on fd 3, signed.
-    const child: ChildProcess = spawn(file, args, { stdio: ['pipe', 'ignore', 'pipe', 'pipe'], env: {} as NodeJS.ProcessEnv, detached: true, windowsHide: true });
+    const child: ChildProcess = spawn(file, args, {
+      stdio: ['pipe', 'ignore', 'pipe', 'pipe'],
+      env: {} as NodeJS.ProcessEnv,
+      detached: true,
+      windowsHide: true,
+    });
     if (child.pid !== undefined) settings.onChildStart?.(child.pid);
     let outputBytes = 0;
     let pendingLine = '';
@@ -244,7 +257,11 @@ export async function runBatch(program: string, items: readonly SandboxItem[], o
   const results: SandboxResult[] = new Array(items.length);
   let pending = items.map((_, index) => index);
   while (pending.length > 0) {
-    const run = await runChild(program, pending.map((index) => items[index]!), settings);
+    const run = await runChild(
+      program,
+      pending.map((index) => items[index]!),
+      settings,
+    );
     run.results.forEach((result, k) => (results[pending[k]!] = result));
     const unfinished = pending.slice(run.results.length);
     if (unfinished.length === 0) break;

@@ -23,9 +23,15 @@ const problems = [];
 
 try {
   const python = process.env.PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3'); // the recipe's PyTorch
-  spawnSync('bash', [path.join(root, 'scripts', 'gpu-run', 'run.sh')], { cwd: root, stdio: 'inherit', env: { ...process.env, OUT: out, GPU_RUN_DRY: '1', PYTHON: python } });
+  spawnSync('bash', [path.join(root, 'scripts', 'gpu-run', 'run.sh')], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, OUT: out, GPU_RUN_DRY: '1', PYTHON: python },
+  });
 
-  const returned = readdirSync(out).filter((f) => f.endsWith('.json')).sort();
+  const returned = readdirSync(out)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
   if (!returned.includes('gpu-pytorch.json')) problems.push('gpu-pytorch.json missing');
   // Here WebGPU finds no adapter, so the CPU fallback must have run (on a machine with a GPU, the WebGPU sweep).
   if (!returned.includes('engines-cpu.json') && !returned.includes('engines-webgpu.json')) problems.push('no engines-*.json');

@@ -58,7 +58,10 @@ async function main(argv: string[]): Promise<number> {
     throw error;
   }
   // onnxruntime's own version: the bundle has no project node_modules for captureEnvironment to read it from.
-  const environment = { ...captureEnvironment({ executionProvider: session.executionProvider, threads: session.intraOpThreads }), onnxruntime: ort.env.versions.node ?? 'unknown' };
+  const environment = {
+    ...captureEnvironment({ executionProvider: session.executionProvider, threads: session.intraOpThreads }),
+    onnxruntime: ort.env.versions.node ?? 'unknown',
+  };
   const where = `${label} on ${environment.gpuModel ?? environment.cpuModel}`;
   const runs: ImportedRun[] = [];
   const done: number[] = [];
@@ -68,7 +71,9 @@ async function main(argv: string[]): Promise<number> {
       `The app's ONNX engines (lib/engines) through onnxruntime-node ${environment.onnxruntime}, ${session.executionProvider} provider, ${session.intraOpThreads} intra-op thread(s); median of ${repeats} timed repeats after a warm-up per setting and length.`,
       `Lengths measured: ${done.join(', ') || 'none'} of ${lengths.join(', ')}.`,
       args.values.get('note') ?? '',
-    ].filter(Boolean).join(' ');
+    ]
+      .filter(Boolean)
+      .join(' ');
     // Written after every length, so a run stopped by its time limit still brings back what it finished.
     writeFileSync(out, JSON.stringify({ format, title: `app ONNX engines, ${where}`, runtime: 'onnxruntime-node', note, environment, runs }, null, 2));
   };
@@ -88,7 +93,8 @@ async function main(argv: string[]): Promise<number> {
           measured = await measureRepeated(engine, request, { warmup: i === 0 ? 1 : 0, repeats });
         } catch (error) {
           // A GPU provider that created its sessions but cannot run them has not started either.
-          if (session.executionProvider !== 'cpu' && runs.length === 0) throw new ProviderFailed(`execution provider "${session.executionProvider}" failed on its first run: ${(error as Error).message.split('\n')[0]}`);
+          if (session.executionProvider !== 'cpu' && runs.length === 0)
+            throw new ProviderFailed(`execution provider "${session.executionProvider}" failed on its first run: ${(error as Error).message.split('\n')[0]}`);
           throw error;
         }
         const first = measured.results[0]!;
@@ -110,7 +116,10 @@ async function main(argv: string[]): Promise<number> {
           ttftMs: measured.medianTtftMs,
           totalMs: measured.medianTotalMs,
           forwardPasses: first.timings.forwardPasses,
-          timings: { repeats: measured.results.map((r) => ({ totalMs: r.timings.totalMs, ttftMs: r.timings.ttftMs })), medianForwardMs: measured.medianForwardMs },
+          timings: {
+            repeats: measured.results.map((r) => ({ totalMs: r.timings.totalMs, ttftMs: r.timings.ttftMs })),
+            medianForwardMs: measured.medianForwardMs,
+          },
         });
       }
       console.log(`L=${length} ${kind} ${setting}: median ${median(totals).toFixed(1)} ms${latencyOnly ? ' (latency only)' : ''}`);

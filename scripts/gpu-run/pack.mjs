@@ -24,14 +24,21 @@ const ITEMS_ARGS = ['tasks', 'generate', '--task', 'copy,sort', '--lengths', '16
 
 const run = (command, args, options = {}) => execFileSync(command, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], ...options });
 const sha256 = (file) => createHash('sha256').update(readFileSync(file)).digest('hex');
-const listFiles = (dir) => readdirSync(dir, { recursive: true }).filter((f) => statSync(path.join(dir, f)).isFile()).sort();
+const listFiles = (dir) =>
+  readdirSync(dir, { recursive: true })
+    .filter((f) => statSync(path.join(dir, f)).isFile())
+    .sort();
 const packageVersion = (name) => JSON.parse(readFileSync(path.join(root, 'node_modules', name, 'package.json'), 'utf8')).version;
 
 function copyModules(stage) {
   // Only what runs: the JavaScript, package.json files and the linux/x64 binaries (no maps, types or other OSes).
   const keep = (src) => !/\.(map|d\.ts)$/.test(src) && !/napi-v6[/\\](darwin|win32|linux[/\\]arm64)/.test(src);
-  for (const [name, parts] of [['onnxruntime-node', ['package.json', 'dist', 'bin/napi-v6/linux/x64']], ['onnxruntime-common', ['package.json', 'dist']]]) {
-    for (const part of parts) cpSync(path.join(root, 'node_modules', name, part), path.join(stage, 'node_modules', name, part), { recursive: true, filter: keep });
+  for (const [name, parts] of [
+    ['onnxruntime-node', ['package.json', 'dist', 'bin/napi-v6/linux/x64']],
+    ['onnxruntime-common', ['package.json', 'dist']],
+  ]) {
+    for (const part of parts)
+      cpSync(path.join(root, 'node_modules', name, part), path.join(stage, 'node_modules', name, part), { recursive: true, filter: keep });
   }
 }
 
@@ -110,9 +117,13 @@ async function main() {
     const unpacked = manifest.files.reduce((sum, f) => sum + f.bytes, 0);
     const sizes = transferSizes(root, ['.gpu-run']);
     console.log(`bundle.tar.xz ${mib(statSync(bundle).size)} (${mib(unpacked)} unpacked: node ${mib(statSync(path.join(stage, 'bin', 'node')).size)})`);
-    console.log(`transfer: tracked ${mib(sizes.tracked)} + untracked ${mib(sizes.untracked)} + shared/ ${mib(sizes.shared)} + .gpu-run ${mib(sizes.carried)} = ${mib(sizes.total)} of ${mib(TRANSFER_LIMIT)}`);
+    console.log(
+      `transfer: tracked ${mib(sizes.tracked)} + untracked ${mib(sizes.untracked)} + shared/ ${mib(sizes.shared)} + .gpu-run ${mib(sizes.carried)} = ${mib(sizes.total)} of ${mib(TRANSFER_LIMIT)}`,
+    );
     if (sizes.total > TRANSFER_LIMIT - MARGIN) {
-      throw new Error(`the transfer would be ${mib(sizes.total)}: over ${mib(TRANSFER_LIMIT)} less a ${mib(MARGIN)} margin. Make the working tree smaller (untracked files travel too) or the bundle`);
+      throw new Error(
+        `the transfer would be ${mib(sizes.total)}: over ${mib(TRANSFER_LIMIT)} less a ${mib(MARGIN)} margin. Make the working tree smaller (untracked files travel too) or the bundle`,
+      );
     }
     console.log('ready: carry .gpu-run and run "bash scripts/gpu-run/run.sh" on the GPU machine; "npm run gpu:dry-run" tries it here');
   } finally {

@@ -26,7 +26,15 @@ export async function GET(request: Request): Promise<Response> {
     const length = intParam(url, 'length', family.minLength, family.maxLength);
     const index = intParam(url, 'index', 0, 1_000_000, 0);
     const record = generateRecord(family, length, 0, index, 'eval');
-    return json({ task: record.task, length, index, taskId: record.task_id, prompt: record.prompt, answer: record.answer, range: [family.minLength, family.maxLength] });
+    return json({
+      task: record.task,
+      length,
+      index,
+      taskId: record.task_id,
+      prompt: record.prompt,
+      answer: record.answer,
+      range: [family.minLength, family.maxLength],
+    });
   } catch (error) {
     return errorResponse(error);
   }

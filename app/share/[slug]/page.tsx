@@ -11,7 +11,10 @@ export async function generateMetadata({ params }: { params: Promise<{ slug: str
   if (!loaded) return { title: 'Not found · Diffusion Playground' };
   const { experiment, runs, aggregates } = loaded.report;
   const speedups = aggregates.filter((a) => a.speedup).map((a) => `${a.setting} at L=${a.length}: ${a.speedup!.median.toFixed(2)}×`);
-  const where = experiment.environment.executionProvider === 'cpu' ? `CPU (${experiment.environment.cpuModel})` : `GPU (${experiment.environment.gpuModel ?? experiment.environment.executionProvider})`;
+  const where =
+    experiment.environment.executionProvider === 'cpu'
+      ? `CPU (${experiment.environment.cpuModel})`
+      : `GPU (${experiment.environment.gpuModel ?? experiment.environment.executionProvider})`;
   const description = `${runs.length} runs measured on ${where}. Diffusion speedup over AR: ${speedups.slice(0, 4).join('; ') || 'n/a'}.`;
   const title = `${experiment.title} · Diffusion Playground`;
   return { title, description, openGraph: { title, description, type: 'article', url: loaded.shareUrl } };

@@ -41,8 +41,15 @@ describe('block diffusion model folders', () => {
     ] as const) {
       const dir = blockFolderFromDiffusion(diffusionDir, path.join(scratch, name), 32, overrides);
       const info = await describeModelFolder(dir);
-      assert.ok(info.problems.some((p) => problem.test(p)), `${name}: ${info.problems.join('; ')}`);
-      assert.throws(() => readDecoderConfig(dir), (e: Error) => e instanceof ModelConfigError && problem.test(e.message), name);
+      assert.ok(
+        info.problems.some((p) => problem.test(p)),
+        `${name}: ${info.problems.join('; ')}`,
+      );
+      assert.throws(
+        () => readDecoderConfig(dir),
+        (e: Error) => e instanceof ModelConfigError && problem.test(e.message),
+        name,
+      );
     }
   });
 
@@ -51,6 +58,9 @@ describe('block diffusion model folders', () => {
     unlinkSync(path.join(dir, 'onnx', 'model.onnx'));
     symlinkSync(path.join(diffusionDir, 'onnx', 'model.onnx'), path.join(dir, 'onnx', 'model.onnx')); // the full-canvas graph
     const model = await loadModel(await describeModelFolder(dir), { executionProvider: 'cpu', intraOpThreads: 1, graphOptimizationLevel: 'all' });
-    assert.throws(() => createEngine(model), (e: Error) => e instanceof ModelConfigError && /KV-cache interface/.test(e.message));
+    assert.throws(
+      () => createEngine(model),
+      (e: Error) => e instanceof ModelConfigError && /KV-cache interface/.test(e.message),
+    );
   });
 });

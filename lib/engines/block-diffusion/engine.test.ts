@@ -41,10 +41,19 @@ describe('block diffusion sampler (scripted model)', () => {
     assert.ok(r.timings.forwardPasses < capNfe / 3, `NFE ${r.timings.forwardPasses} well below the cap's ${capNfe}`);
     assert.deepEqual(events[0], { type: 'start', engine: 'block_diffusion', promptTokens: p, length: 64 });
     const blocks = events.filter((e) => e.type === 'block');
-    assert.deepEqual(blocks.map((e) => e.type === 'block' && [e.block, e.start, e.length]), [[0, 0, B], [1, B, B]]);
+    assert.deepEqual(
+      blocks.map((e) => e.type === 'block' && [e.block, e.start, e.length]),
+      [
+        [0, 0, B],
+        [1, B, B],
+      ],
+    );
     const steps = events.filter((e) => e.type === 'step');
     assert.equal(steps.length, 2 * B);
-    assert.ok(steps.every((e) => e.type === 'step' && e.committed.length === 1), 'steps = cap: one token per step');
+    assert.ok(
+      steps.every((e) => e.type === 'step' && e.committed.length === 1),
+      'steps = cap: one token per step',
+    );
   });
 
   test('the cap is rounded up to whole blocks for decoding and trims the output', async () => {
@@ -81,7 +90,10 @@ describe('block diffusion sampler (scripted model)', () => {
     const q = await quarter.engine.generate({ prompt: 'copy: abc\n', settings: { maxNewTokens: 64, steps: 16 } }, { onEvent: (e) => events.push(e) });
     assert.equal(q.text, ALPHABET.slice(0, 12));
     assert.equal(q.timings.forwardPasses, 1 + 2 * 2 + 1);
-    assert.ok(events.every((e) => e.type !== 'step' || e.committed.length === 4), '64 tokens in 16 steps: 4 per step');
+    assert.ok(
+      events.every((e) => e.type !== 'step' || e.committed.length === 4),
+      '64 tokens in 16 steps: 4 per step',
+    );
   });
 
   test('a low-confidence block under a threshold still commits at least one token per step', async () => {
@@ -119,7 +131,10 @@ describe('block diffusion settings', () => {
     const s = resolveBlockDiffusionSettings({ maxNewTokens: 40 }, 10, 1024, 32);
     assert.equal(s.blockLength, 32);
     assert.equal(s.steps, 40);
-    assert.throws(() => resolveBlockDiffusionSettings({ cache: 'dual' }, 10, 1024, 32), (e: Error) => e instanceof SettingsError && /always exact/.test(e.message));
+    assert.throws(
+      () => resolveBlockDiffusionSettings({ cache: 'dual' }, 10, 1024, 32),
+      (e: Error) => e instanceof SettingsError && /always exact/.test(e.message),
+    );
     assert.deepEqual(resolveBlockDiffusionSettings(s, 10, 1024, 32), s, 'resolving resolved settings changes nothing (the sweep passes them back)');
     assert.throws(() => resolveBlockDiffusionSettings({ blockLength: 16 }, 10, 1024, 32), /must equal the model's block size \(32\)/);
     assert.equal(resolveBlockDiffusionSettings({ blockLength: 32 }, 10, 1024, 32).blockLength, 32);

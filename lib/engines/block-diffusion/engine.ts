@@ -30,7 +30,9 @@ export function createBlockDiffusionEngine(model: LoadedModel, internals: BlockD
   const shifted = config.diffusionLogits === 'shifted';
   const createContext = internals.createContext ?? ((m: LoadedModel) => createExactBlockCache(m.session, m.config));
   if (!internals.createContext && !model.session.inputNames.includes('past_key_values.0.key')) {
-    throw new ModelConfigError(`${model.info.id}: a block diffusion onnx/model.onnx needs the KV-cache interface (past_key_values.*): export it as the cached graph`);
+    throw new ModelConfigError(
+      `${model.info.id}: a block diffusion onnx/model.onnx needs the KV-cache interface (past_key_values.*): export it as the cached graph`,
+    );
   }
 
   async function generate(request: GenerationRequest, options: GenerateOptions = {}): Promise<GenerationResult> {

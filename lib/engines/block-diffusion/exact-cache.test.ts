@@ -28,14 +28,19 @@ function recomputingContext(model: LoadedModel): BlockContext {
   async function fromScratch(last: { ids: BigInt64Array; start: number }): Promise<Float32Array> {
     const feeds: Record<string, ort.Tensor> = {};
     for (let i = 0; i < config.numLayers; i++) {
-      for (const kv of ['key', 'value']) feeds[`past_key_values.${i}.${kv}`] = new ort.Tensor('float32', new Float32Array(0), [1, config.numKeyValueHeads, 0, config.headDim]);
+      for (const kv of ['key', 'value'])
+        feeds[`past_key_values.${i}.${kv}`] = new ort.Tensor('float32', new Float32Array(0), [1, config.numKeyValueHeads, 0, config.headDim]);
     }
     let seen = 0;
     let logits: Float32Array = new Float32Array(0);
     for (const chunk of [...finished, last]) {
       const n = chunk.ids.length;
       feeds.input_ids = new ort.Tensor('int64', chunk.ids.slice(), [1, n]);
-      feeds.position_ids = new ort.Tensor('int64', BigInt64Array.from({ length: n }, (_, k) => BigInt(chunk.start + k)), [1, n]);
+      feeds.position_ids = new ort.Tensor(
+        'int64',
+        BigInt64Array.from({ length: n }, (_, k) => BigInt(chunk.start + k)),
+        [1, n],
+      );
       feeds.attention_mask = new ort.Tensor('int64', new BigInt64Array(seen + n).fill(1n), [1, seen + n]);
       const out = await session.run(feeds);
       for (let i = 0; i < config.numLayers; i++) for (const kv of ['key', 'value']) feeds[`past_key_values.${i}.${kv}`] = out[`present.${i}.${kv}`]!;
@@ -83,7 +88,10 @@ function recording(create: (m: LoadedModel) => BlockContext, log: Float32Array[]
 async function decodeBoth(model: LoadedModel, prompt: string, settings: Partial<DecodingSettings>, other: (m: LoadedModel) => BlockContext) {
   const cachedLog: Float32Array[] = [];
   const otherLog: Float32Array[] = [];
-  const cached = await createBlockDiffusionEngine(model, { createContext: recording((m) => createExactBlockCache(m.session, m.config), cachedLog) }).generate({ prompt, settings });
+  const cached = await createBlockDiffusionEngine(model, { createContext: recording((m) => createExactBlockCache(m.session, m.config), cachedLog) }).generate({
+    prompt,
+    settings,
+  });
   const recomputed = await createBlockDiffusionEngine(model, { createContext: recording(other, otherLog) }).generate({ prompt, settings });
   let maxDiff = cachedLog.length === otherLog.length ? 0 : Infinity;
   cachedLog.forEach((rows, k) => {
@@ -109,8 +117,9 @@ before(async () => {
   const { blockFolderFromDiffusion } = await import('./test-fixtures.ts');
   const diffusionDir = (await findModel(BUNDLED_DIFFUSION_MODEL_ID)).dir;
   const fixture = await describeModelFolder(blockFolderFromDiffusion(diffusionDir, path.join(scratch, 'block8'), 8));
-  models.push({ name: 'blocks of 8 on the diffusion model\'s cached graph', model: await loadModel(fixture, SESSION) });
-  if (existsSync(path.join(BLOCK_MODEL_DIR, 'onnx', 'model.onnx'))) models.push({ name: 'the trained block model', model: await loadModel(await describeModelFolder(BLOCK_MODEL_DIR), SESSION) });
+  models.push({ name: "blocks of 8 on the diffusion model's cached graph", model: await loadModel(fixture, SESSION) });
+  if (existsSync(path.join(BLOCK_MODEL_DIR, 'onnx', 'model.onnx')))
+    models.push({ name: 'the trained block model', model: await loadModel(await describeModelFolder(BLOCK_MODEL_DIR), SESSION) });
 });
 after(async () => {
   await disposeAllModels();
@@ -131,7 +140,7 @@ describe('block diffusion: the exact KV cache equals recomputing from scratch', 
     }
   });
 
-  test('the comparison catches a cache that kept a block\'s noisy keys and values', async (t) => {
+  test("the comparison catches a cache that kept a block's noisy keys and values", async (t) => {
     const { model } = models[0]!;
     const { maxDiff } = await decodeBoth(model, 'reverse: hello42\n', { maxNewTokens: 24, minNewTokens: 24 }, staleContext);
     assert.ok(maxDiff > 1e-2, `a stale cache changes the logits (max diff ${maxDiff})`);

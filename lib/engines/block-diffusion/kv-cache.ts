@@ -22,7 +22,9 @@ function positions(start: number, count: number): BigInt64Array {
 }
 
 export function createExactBlockCache(session: ort.InferenceSession, config: DecoderConfig): BlockContext {
-  const names = Array.from({ length: config.numLayers }, (_, i) => ['key', 'value'].map((kv) => ({ past: `past_key_values.${i}.${kv}`, present: `present.${i}.${kv}` }))).flat();
+  const names = Array.from({ length: config.numLayers }, (_, i) =>
+    ['key', 'value'].map((kv) => ({ past: `past_key_values.${i}.${kv}`, present: `present.${i}.${kv}` })),
+  ).flat();
   const empty = new ort.Tensor('float32', new Float32Array(0), [1, config.numKeyValueHeads, 0, config.headDim]);
   let past: Record<string, ort.Tensor> = Object.fromEntries(names.map((n) => [n.past, empty]));
   let pastLength = 0;

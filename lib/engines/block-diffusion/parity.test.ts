@@ -45,7 +45,6 @@ const reference: BlockReference | null = existsSync(PARITY_FILE)
   : null;
 const noReference = reference ? false : `no block_reference in ${path.relative(projectRoot(), PARITY_FILE)} yet`;
 
-
 let blockModel: LoadedModel | null = null;
 let fixture: LoadedModel;
 let scratch: string;
@@ -60,7 +59,7 @@ after(async () => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-describe('block diffusion engine = the recipe\'s block_diffusion_generate', () => {
+describe("block diffusion engine = the recipe's block_diffusion_generate", () => {
   test('every reference prompt × setting: same tokens, NFE and stop reason', { skip: noReference }, async (t) => {
     assert.ok(blockModel, 'the block model folder is there');
     const { config, tokenizer } = blockModel;
@@ -77,7 +76,8 @@ describe('block diffusion engine = the recipe\'s block_diffusion_generate', () =
       const r = await engine.generate({ prompt: c.prompt, settings });
       const got = { tokens: r.tokenIds, nfe: r.timings.forwardPasses, stop: r.stopReason };
       const want = { tokens: c.token_ids, nfe: c.nfe, stop: c.stop };
-      if (JSON.stringify(got) !== JSON.stringify(want)) mismatches.push(`${c.task} cap=${c.max_new_tokens} ${c.setting}: got ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
+      if (JSON.stringify(got) !== JSON.stringify(want))
+        mismatches.push(`${c.task} cap=${c.max_new_tokens} ${c.setting}: got ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
     }
     t.diagnostic(`${reference!.cases.length - mismatches.length}/${reference!.cases.length} cases equal`);
     assert.deepEqual(mismatches, []);
@@ -92,11 +92,16 @@ describe('block diffusion: <eos> stops early, the cap trims', () => {
       for (const settings of [{ maxNewTokens: 256 }, { maxNewTokens: 256, threshold: 0.9 }]) {
         const r = await engine.generate({ prompt: 'copy: a1b2c3d4\n', settings });
         const whole = await engine.generate({ prompt: 'copy: a1b2c3d4\n', settings: { ...settings, minNewTokens: 256 } }); // the same rule over every block
-        t.diagnostic(`${model.info.id} ${JSON.stringify(settings)}: "${r.text}" stop ${r.stopReason}, NFE ${r.timings.forwardPasses}; the whole cap: NFE ${whole.timings.forwardPasses}`);
+        t.diagnostic(
+          `${model.info.id} ${JSON.stringify(settings)}: "${r.text}" stop ${r.stopReason}, NFE ${r.timings.forwardPasses}; the whole cap: NFE ${whole.timings.forwardPasses}`,
+        );
         assert.equal(r.stopReason, 'eos');
         assert.ok(r.tokenIds.length < 256 - B, 'the output ended before the last block');
         if (model === fixture) assert.equal(r.text, 'a1b2c3d4'); // the diffusion weights copy it; the block model's quality is its card's business
-        assert.ok(r.timings.forwardPasses * 3 < whole.timings.forwardPasses, `NFE ${r.timings.forwardPasses} is well below the whole cap's ${whole.timings.forwardPasses}`);
+        assert.ok(
+          r.timings.forwardPasses * 3 < whole.timings.forwardPasses,
+          `NFE ${r.timings.forwardPasses} is well below the whole cap's ${whole.timings.forwardPasses}`,
+        );
         assert.equal(whole.tokenIds.length, 256);
         assert.ok(whole.timings.forwardPasses >= 1 + 2 * (256 / B) - 1, 'every block took a step and a clean forward');
       }
@@ -107,7 +112,10 @@ describe('block diffusion: <eos> stops early, the cap trims', () => {
     for (const model of [fixture, blockModel].filter((m): m is LoadedModel => m !== null)) {
       const B = model.config.blockSize!;
       const cap = B + B / 2; // a cap that is not a whole number of blocks
-      const r = await createBlockDiffusionEngine(model).generate({ prompt: 'copy: a1b2c3d4\n', settings: { maxNewTokens: cap, minNewTokens: cap, threshold: 0.9 } });
+      const r = await createBlockDiffusionEngine(model).generate({
+        prompt: 'copy: a1b2c3d4\n',
+        settings: { maxNewTokens: cap, minNewTokens: cap, threshold: 0.9 },
+      });
       assert.equal(r.tokenIds.length, cap);
       assert.equal(r.timings.generatedTokens, cap);
     }

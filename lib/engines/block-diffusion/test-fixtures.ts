@@ -32,7 +32,11 @@ export interface ScriptedCalls {
  * 0 elsewhere, with `fallback` at 1 so a suppressed <eos> still has a runner-up. Positions past the script
  * predict `fallback`. It checks that the engine feeds the cache in order.
  */
-export function scriptedModel(base: LoadedModel, answer: readonly number[], o: { blockSize: number; peak?: number; fallback: number }): { model: LoadedModel; calls: ScriptedCalls; context: () => BlockContext } {
+export function scriptedModel(
+  base: LoadedModel,
+  answer: readonly number[],
+  o: { blockSize: number; peak?: number; fallback: number },
+): { model: LoadedModel; calls: ScriptedCalls; context: () => BlockContext } {
   const config: DecoderConfig = { ...base.config, decoding: 'block_diffusion', blockSize: o.blockSize, diffusionLogits: 'shifted' };
   const vocab = config.vocabSize;
   const calls: ScriptedCalls = { prefill: 0, denoise: [], append: [] };

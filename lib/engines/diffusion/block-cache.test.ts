@@ -31,12 +31,20 @@ describe('diffusion block KV cache', () => {
     const prompt = model.tokenizer.encode('reverse: q1w2e3r4\n');
     const canvas = BigInt64Array.from([...prompt, ...new Array(16).fill(model.config.maskTokenId!)].map(BigInt));
     const T = canvas.length;
-    const plain = (await model.session.run({ input_ids: new ort.Tensor('int64', canvas, [1, T]), attention_mask: new ort.Tensor('int64', new BigInt64Array(T).fill(1n), [1, T]) })).logits!.data as Float32Array;
+    const plain = (
+      await model.session.run({
+        input_ids: new ort.Tensor('int64', canvas, [1, T]),
+        attention_mask: new ort.Tensor('int64', new BigInt64Array(T).fill(1n), [1, T]),
+      })
+    ).logits!.data as Float32Array;
     const cache = createBlockCache(model.cachedSession!, model.config);
     const full = await cache.refresh(canvas);
     assert.ok(maxDiff(plain, 0, full.logits, 0, plain.length) < 1e-4);
     const [s, e] = [prompt.length + 4 - 1, prompt.length + 8]; // a block of 4 (with the row before it, for shifted logits)
-    cache.keep([[0, s], [e, T]]);
+    cache.keep([
+      [0, s],
+      [e, T],
+    ]);
     const dual = await cache.window(canvas, s, e);
     assert.ok(maxDiff(dual.logits, 0, full.logits, s * V, (e - s) * V) < 1e-4, 'dual window');
     cache.keep([[0, s]]);
@@ -59,7 +67,13 @@ describe('diffusion block KV cache', () => {
 
   test('a cache mode on a model without the cached graph is a clear settings error', async () => {
     const withoutCache = { ...model, cachedSession: null };
-    await assert.rejects(createDiffusionEngine(withoutCache).generate({ prompt: 'copy: a\n', settings: { maxNewTokens: 8, cache: 'dual' } }), /cache "dual" needs onnx\/model_cached\.onnx/);
-    await assert.rejects(createDiffusionEngine(model).generate({ prompt: 'copy: a\n', settings: { maxNewTokens: 8, cache: 'full' as never } }), /cache must be one of none, prefix, dual, got "full"/);
+    await assert.rejects(
+      createDiffusionEngine(withoutCache).generate({ prompt: 'copy: a\n', settings: { maxNewTokens: 8, cache: 'dual' } }),
+      /cache "dual" needs onnx\/model_cached\.onnx/,
+    );
+    await assert.rejects(
+      createDiffusionEngine(model).generate({ prompt: 'copy: a\n', settings: { maxNewTokens: 8, cache: 'full' as never } }),
+      /cache must be one of none, prefix, dual, got "full"/,
+    );
   });
 });

@@ -49,7 +49,11 @@ async function referenceGenerate(
         const best = row.indexOf(Math.max(...row.filter((_, v) => v !== o.maskId))); // <mask> is never a proposal
         const sorted = [...p].sort((a, c) => c - a);
         const score =
-          o.remasking === 'low_confidence' ? p[best]! : o.remasking === 'margin' ? sorted[0]! - sorted[1]! : p.reduce((a, v) => a + (v > 0 ? v * Math.log(v) : 0), 0);
+          o.remasking === 'low_confidence'
+            ? p[best]!
+            : o.remasking === 'margin'
+              ? sorted[0]! - sorted[1]!
+              : p.reduce((a, v) => a + (v > 0 ? v * Math.log(v) : 0), 0);
         const isMasked = x[pos] === o.maskId;
         x0.push(isMasked ? best : x[pos]!);
         confidence.push(isMasked && pos < end ? score : -Infinity);
@@ -106,7 +110,10 @@ describe('diffusion engine', () => {
       test(`${convention} logits: temperature 0 equals the ${reference} reference: L=${c.genLength} steps=${c.steps} block=${c.blockLength} ${c.remasking}`, async () => {
         const m = declared[convention];
         const engine = createDiffusionEngine(m);
-        const ours = await engine.generate({ prompt: c.prompt, settings: { maxNewTokens: c.genLength, steps: c.steps, blockLength: c.blockLength, remasking: c.remasking } });
+        const ours = await engine.generate({
+          prompt: c.prompt,
+          settings: { maxNewTokens: c.genLength, steps: c.steps, blockLength: c.blockLength, remasking: c.remasking },
+        });
         const canvas = await referenceGenerate(m.session, m.tokenizer.encode(c.prompt), {
           ...c,
           maskId: m.config.maskTokenId!,
@@ -123,7 +130,9 @@ describe('diffusion engine', () => {
   test('the two conventions read different logits rows (the shift is not a no-op on these weights)', async () => {
     const settings = { maxNewTokens: 16, steps: 16 };
     const outputs = await Promise.all(
-      (['aligned', 'shifted'] as const).map(async (c) => (await createDiffusionEngine(declared[c]).generate({ prompt: 'copy: a1b2c3d4\n', settings })).tokenIds),
+      (['aligned', 'shifted'] as const).map(
+        async (c) => (await createDiffusionEngine(declared[c]).generate({ prompt: 'copy: a1b2c3d4\n', settings })).tokenIds,
+      ),
     );
     assert.notDeepEqual(outputs[0], outputs[1]);
   });
@@ -143,7 +152,10 @@ describe('diffusion engine', () => {
   test('one event per step; committed positions are never re-masked and cover the output', async () => {
     const engine = createDiffusionEngine(model);
     const events: GenerationEvent[] = [];
-    const result = await engine.generate({ prompt: 'copy: abcdefgh\n', settings: { maxNewTokens: 16, steps: 8, blockLength: 8 } }, { onEvent: (e) => events.push(e) });
+    const result = await engine.generate(
+      { prompt: 'copy: abcdefgh\n', settings: { maxNewTokens: 16, steps: 8, blockLength: 8 } },
+      { onEvent: (e) => events.push(e) },
+    );
     const steps = events.filter((e) => e.type === 'step');
     assert.equal(steps.length, result.timings.forwardPasses);
     const seen = new Map<number, number>();

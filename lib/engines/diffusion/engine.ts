@@ -6,7 +6,15 @@ import { abilitiesOf, type LoadedModel } from '../loaded-model.ts';
 import { createRng } from '../sampling/rng.ts';
 import { buildResult } from '../result.ts';
 import { resolveSettings, settingsProblemFor } from '../settings.ts';
-import { type CommittedToken, type Engine, type GenerateOptions, type GenerationRequest, type GenerationResult, SettingsError, type StopReason } from '../types.ts';
+import {
+  type CommittedToken,
+  type Engine,
+  type GenerateOptions,
+  type GenerationRequest,
+  type GenerationResult,
+  SettingsError,
+  type StopReason,
+} from '../types.ts';
 import { createBlockCache, type WindowLogits } from './block-cache.ts';
 import { tokensPerStep } from './schedule.ts';
 import { proposeToken } from './scoring.ts';
@@ -81,7 +89,14 @@ export function createDiffusionEngine(model: LoadedModel): Engine {
         if (!blockCache) view = { logits: (await session.run(feeds)).logits!.data as Float32Array, start: 0 };
         else if (blockStep === 0) {
           view = await blockCache.refresh(canvas); // the block's first step: every position, cache refreshed
-          blockCache.keep(cache === 'dual' ? [[0, windowStart], [windowEnd, total]] : [[0, windowStart]]);
+          blockCache.keep(
+            cache === 'dual'
+              ? [
+                  [0, windowStart],
+                  [windowEnd, total],
+                ]
+              : [[0, windowStart]],
+          );
         } else view = await blockCache.window(canvas, windowStart, windowEnd);
         forwardMs.push(performance.now() - t0);
         const { logits } = view;

@@ -14,7 +14,12 @@ describe('tokensPerStep (LLaDA get_num_transfer_tokens)', () => {
     assert.deepEqual(tokensPerStep(3, 5), [1, 1, 1, 0, 0]);
   });
   test('always sums to the masked count', () => {
-    for (let n = 0; n < 40; n++) for (let s = 1; s <= 12; s++) assert.equal(tokensPerStep(n, s).reduce((a, b) => a + b, 0), n);
+    for (let n = 0; n < 40; n++)
+      for (let s = 1; s <= 12; s++)
+        assert.equal(
+          tokensPerStep(n, s).reduce((a, b) => a + b, 0),
+          n,
+        );
   });
 });
 

@@ -23,7 +23,8 @@ function readUsage(value: unknown): Usage | null {
   if (!isObject(value)) return null;
   const prompt = value.prompt_tokens;
   const completion = value.completion_tokens;
-  if (typeof prompt !== 'number' || typeof completion !== 'number' || !Number.isFinite(prompt) || !Number.isFinite(completion) || prompt < 0 || completion < 0) return null;
+  if (typeof prompt !== 'number' || typeof completion !== 'number' || !Number.isFinite(prompt) || !Number.isFinite(completion) || prompt < 0 || completion < 0)
+    return null;
   return { promptTokens: prompt, completionTokens: completion };
 }
 

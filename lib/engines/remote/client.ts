@@ -48,7 +48,14 @@ function networkReason(error: unknown): string {
 }
 
 /** POSTs `body` to `url`; resolves with a 2xx response whose body is still to be read. */
-export async function postCompletion(config: RemoteModelConfig, modelId: string, url: string, key: string | null, body: unknown, options: ClientOptions = {}): Promise<OpenResponse> {
+export async function postCompletion(
+  config: RemoteModelConfig,
+  modelId: string,
+  url: string,
+  key: string | null,
+  body: unknown,
+  options: ClientOptions = {},
+): Promise<OpenResponse> {
   const secret = key ?? undefined;
   const policy = options.retry ?? DEFAULT_RETRY_POLICY;
   const wait = options.sleep ?? sleep;
@@ -68,14 +75,19 @@ export async function postCompletion(config: RemoteModelConfig, modelId: string,
     try {
       response = await fetch(url, {
         method: 'POST',
-        headers: { ...(key === null ? {} : { authorization: `Bearer ${key}` }), 'content-type': 'application/json', accept: 'text/event-stream, application/json' },
+        headers: {
+          ...(key === null ? {} : { authorization: `Bearer ${key}` }),
+          'content-type': 'application/json',
+          accept: 'text/event-stream, application/json',
+        },
         body: JSON.stringify(body),
         signal,
       });
     } catch (error) {
       clearTimeout(timer);
       if (options.signal?.aborted) throw new RemoteCancelled('cancelled');
-      if (timeout.signal.aborted) throw new RemoteRequestError(`${config.host} sent no answer within ${config.timeoutS} s (timeout_s of ${modelId})`, 'timeout');
+      if (timeout.signal.aborted)
+        throw new RemoteRequestError(`${config.host} sent no answer within ${config.timeoutS} s (timeout_s of ${modelId})`, 'timeout');
       lastReason = `cannot reach ${config.host}: ${redact(networkReason(error), secret)}`;
       lastStatus = null;
       if (attempt < attempts) {
@@ -87,13 +99,21 @@ export async function postCompletion(config: RemoteModelConfig, modelId: string,
       break;
     }
     if (response.ok) {
-      return { response, sentAt, attempts: attempt, signal, timedOut: () => timeout.signal.aborted && !options.signal?.aborted, finish: () => clearTimeout(timer) };
+      return {
+        response,
+        sentAt,
+        attempts: attempt,
+        signal,
+        timedOut: () => timeout.signal.aborted && !options.signal?.aborted,
+        finish: () => clearTimeout(timer),
+      };
     }
     const text = await response.text().catch(() => '');
     clearTimeout(timer);
     const message = providerMessage(text, secret);
     if (response.status === 401 || response.status === 403) {
-      const which = config.apiKeyEnv === null ? 'the request (no "api_key_env" in config.json: add the variable that holds a key)' : `the key in $${config.apiKeyEnv}`;
+      const which =
+        config.apiKeyEnv === null ? 'the request (no "api_key_env" in config.json: add the variable that holds a key)' : `the key in $${config.apiKeyEnv}`;
       throw new RemoteAuthError(`${config.host} refused ${which} for ${modelId} (HTTP ${response.status}${message ? `: ${message}` : ''})`);
     }
     if (!isRetryableStatus(response.status)) {

@@ -34,7 +34,12 @@ export function createRemoteEngine(model: RemoteModel, engineOptions: RemoteEngi
       const key = remote.apiKeyEnv === null ? null : process.env[remote.apiKeyEnv];
       if (key === undefined || key === '') throw new RemoteAuthError(`set ${remote.apiKeyEnv} to use the remote model ${info.id} (${remote.host})`);
       const body = buildRequestBody(remote.model, remote.chat, request.prompt, settings);
-      options.onEvent?.({ type: 'start', engine: model.paradigm, promptTokens: countTokens(request.prompt, '', null, model.tokenizer).promptTokens, length: settings.maxNewTokens });
+      options.onEvent?.({
+        type: 'start',
+        engine: model.paradigm,
+        promptTokens: countTokens(request.prompt, '', null, model.tokenizer).promptTokens,
+        length: settings.maxNewTokens,
+      });
 
       const pieces: string[] = [];
       let usage: Usage | null = null;

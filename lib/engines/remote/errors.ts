@@ -32,7 +32,10 @@ const MAX_PROVIDER_MESSAGE = 200;
 export function redact(text: string, secret: string | undefined): string {
   let out = text;
   if (secret) out = out.split(secret).join('[redacted]');
-  out = out.replace(/Bearer\s+[^\s"',;)]+/gi, 'Bearer [redacted]').replace(/\s+/g, ' ').trim();
+  out = out
+    .replace(/Bearer\s+[^\s"',;)]+/gi, 'Bearer [redacted]')
+    .replace(/\s+/g, ' ')
+    .trim();
   return out.length > MAX_PROVIDER_MESSAGE ? `${out.slice(0, MAX_PROVIDER_MESSAGE)}…` : out;
 }
 

@@ -68,9 +68,16 @@ export async function startMisbehavingServer(answer: (prompt: string) => string 
       const usage = { prompt_tokens: Math.ceil(prompt.length / 3), completion_tokens: Math.ceil(text.length / 3), total_tokens: 0 };
       const wantsUsage = (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
       const chunk = (delta: string | null, finish: string | null) =>
-        JSON.stringify(chat
-          ? { id: 'c1', object: 'chat.completion.chunk', model: body.model, choices: [{ index: 0, delta: delta === null ? {} : { content: delta }, finish_reason: finish }] }
-          : { id: 'c1', object: 'text_completion', model: body.model, choices: [{ index: 0, text: delta ?? '', finish_reason: finish }] });
+        JSON.stringify(
+          chat
+            ? {
+                id: 'c1',
+                object: 'chat.completion.chunk',
+                model: body.model,
+                choices: [{ index: 0, delta: delta === null ? {} : { content: delta }, finish_reason: finish }],
+              }
+            : { id: 'c1', object: 'text_completion', model: body.model, choices: [{ index: 0, text: delta ?? '', finish_reason: finish }] },
+        );
       const sse = (data: string) => res.write(`data: ${data}\n\n`);
       const pieces = Array.from({ length: Math.ceil(text.length / PIECE) }, (_, i) => text.slice(i * PIECE, (i + 1) * PIECE));
       const startStream = () => res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
@@ -78,7 +85,9 @@ export async function startMisbehavingServer(answer: (prompt: string) => string 
       switch (behaviour) {
         case 'auth': {
           const key = (req.headers.authorization ?? '').replace(/^Bearer /, '');
-          res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: `Incorrect API key provided: ${key}. Auth header was: ${req.headers.authorization}` } }));
+          res
+            .writeHead(401, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ error: { message: `Incorrect API key provided: ${key}. Auth header was: ${req.headers.authorization}` } }));
           return;
         }
         case 'rate-limited':
@@ -122,7 +131,14 @@ export async function startMisbehavingServer(answer: (prompt: string) => string 
         case 'whole':
         case 'whole-no-usage': {
           const choice = chat ? { index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' } : { index: 0, text, finish_reason: 'stop' };
-          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: 'c1', object: chat ? 'chat.completion' : 'text_completion', choices: [choice], ...(behaviour === 'whole' ? { usage } : {}) }));
+          res.writeHead(200, { 'content-type': 'application/json' }).end(
+            JSON.stringify({
+              id: 'c1',
+              object: chat ? 'chat.completion' : 'text_completion',
+              choices: [choice],
+              ...(behaviour === 'whole' ? { usage } : {}),
+            }),
+          );
           return;
         }
         default:
@@ -130,7 +146,14 @@ export async function startMisbehavingServer(answer: (prompt: string) => string 
       }
       // 'stream', 'stream-no-usage' and the rate-limited ones once they succeed
       startStream();
-      if (chat) sse(JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] }));
+      if (chat)
+        sse(
+          JSON.stringify({
+            id: 'c1',
+            object: 'chat.completion.chunk',
+            choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }],
+          }),
+        );
       res.write(': keep-alive comment\n\n');
       for (const p of pieces) sse(chunk(p, null));
       sse(chunk(null, 'stop'));

@@ -60,7 +60,11 @@ describe('readChunk', () => {
       ['{"choices":[{}]}', /delta is missing/],
       ['{"error":{"message":"overloaded"}}', /reported an error mid-stream: overloaded/],
     ] as const) {
-      assert.throws(() => readChunk(json, true), (e: Error) => e instanceof MalformedChunkError && reason.test(e.message), json);
+      assert.throws(
+        () => readChunk(json, true),
+        (e: Error) => e instanceof MalformedChunkError && reason.test(e.message),
+        json,
+      );
     }
   });
 });
@@ -77,7 +81,10 @@ describe('retry policy', () => {
   });
   test('exponential backoff, Retry-After when longer, both capped', () => {
     const policy = { maxRetries: 5, baseDelayMs: 100, maxDelayMs: 1000 };
-    assert.deepEqual([1, 2, 3, 4, 5].map((n) => retryDelayMs(n, null, policy)), [100, 200, 400, 800, 1000]);
+    assert.deepEqual(
+      [1, 2, 3, 4, 5].map((n) => retryDelayMs(n, null, policy)),
+      [100, 200, 400, 800, 1000],
+    );
     assert.equal(retryDelayMs(1, 700, policy), 700);
     assert.equal(retryDelayMs(3, 50, policy), 400);
     assert.equal(retryDelayMs(1, 3_600_000, policy), 1000);
@@ -90,7 +97,16 @@ describe('request mapping', () => {
     assert.equal(s.steps, 16);
     assert.equal(s.cache, 'none');
     const body = buildRequestBody('gpt-x', true, 'hello', s);
-    assert.deepEqual(body, { model: 'gpt-x', messages: [{ role: 'user', content: 'hello' }], max_tokens: 16, temperature: 0.7, top_p: 0.5, seed: 3, stream: true, stream_options: { include_usage: true } });
+    assert.deepEqual(body, {
+      model: 'gpt-x',
+      messages: [{ role: 'user', content: 'hello' }],
+      max_tokens: 16,
+      temperature: 0.7,
+      top_p: 0.5,
+      seed: 3,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     assert.equal(buildRequestBody('gpt-x', false, 'p', resolveRemoteSettings({}, 'm')).top_p, undefined);
   });
   test('refusals name the remote model', () => {
@@ -100,7 +116,10 @@ describe('request mapping', () => {
   });
   test('endpoints under any /v1 root', () => {
     assert.equal(endpointUrl('https://api.example.com/v1', true), 'https://api.example.com/v1/chat/completions');
-    assert.equal(endpointUrl('https://generativelanguage.googleapis.com/v1beta/openai/', false), 'https://generativelanguage.googleapis.com/v1beta/openai/completions');
+    assert.equal(
+      endpointUrl('https://generativelanguage.googleapis.com/v1beta/openai/', false),
+      'https://generativelanguage.googleapis.com/v1beta/openai/completions',
+    );
   });
 });
 
@@ -138,10 +157,33 @@ describe('remote folder format', () => {
     assert.equal(config!.price, null);
   });
   test('every problem is listed', () => {
-    const { config, problems } = parseRemoteConfig({ decoding: 'remote', base_url: 'ftp://x', api_key_env: 'sk-123 not a name', paradigm: 'block', chat: 'yes', price_per_million: { input: -1 }, max_concurrency: 0, timeout_s: -2, api_key: 'sk-oops' });
+    const { config, problems } = parseRemoteConfig({
+      decoding: 'remote',
+      base_url: 'ftp://x',
+      api_key_env: 'sk-123 not a name',
+      paradigm: 'block',
+      chat: 'yes',
+      price_per_million: { input: -1 },
+      max_concurrency: 0,
+      timeout_s: -2,
+      api_key: 'sk-oops',
+    });
     assert.equal(config, null);
-    for (const pattern of [/unknown field "api_key"/, /base_url" must be http/, /"model" is required/, /api_key_env/, /"paradigm"/, /"chat"/, /price_per_million/, /max_concurrency/, /timeout_s/]) {
-      assert.ok(problems.some((p) => pattern.test(p)), `${pattern} in ${problems.join(' | ')}`);
+    for (const pattern of [
+      /unknown field "api_key"/,
+      /base_url" must be http/,
+      /"model" is required/,
+      /api_key_env/,
+      /"paradigm"/,
+      /"chat"/,
+      /price_per_million/,
+      /max_concurrency/,
+      /timeout_s/,
+    ]) {
+      assert.ok(
+        problems.some((p) => pattern.test(p)),
+        `${pattern} in ${problems.join(' | ')}`,
+      );
     }
   });
   test('credentials in the URL are refused', () => {

@@ -28,14 +28,26 @@ export async function readAnswer(
       chunks++;
       take(readChunk(data, remote.chat));
     }
-    if (!finished) throw new RemoteRequestError(`the stream from ${remote.host} ended after ${chunks} chunks without finishing (no finish_reason, no [DONE])`, 'stream-broken');
+    if (!finished)
+      throw new RemoteRequestError(
+        `the stream from ${remote.host} ended after ${chunks} chunks without finishing (no finish_reason, no [DONE])`,
+        'stream-broken',
+      );
   } catch (error) {
     if (context.signal?.aborted) throw new RemoteCancelled('cancelled');
-    if (opened.timedOut()) throw new RemoteRequestError(`${remote.host} did not finish within ${remote.timeoutS} s (timeout_s of ${context.modelId}); ${chunks} chunks had arrived`, 'timeout');
-    if (error instanceof MalformedChunkError) throw new RemoteRequestError(`${remote.host} sent a malformed chunk (#${chunks}): ${redact(error.message, context.key ?? undefined)}`, 'malformed');
+    if (opened.timedOut())
+      throw new RemoteRequestError(
+        `${remote.host} did not finish within ${remote.timeoutS} s (timeout_s of ${context.modelId}); ${chunks} chunks had arrived`,
+        'timeout',
+      );
+    if (error instanceof MalformedChunkError)
+      throw new RemoteRequestError(`${remote.host} sent a malformed chunk (#${chunks}): ${redact(error.message, context.key ?? undefined)}`, 'malformed');
     if (error instanceof RemoteRequestError) throw error;
     const reason = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
-    throw new RemoteRequestError(`the stream from ${remote.host} broke after ${chunks} chunks: ${redact(String(reason), context.key ?? undefined)}`, 'stream-broken');
+    throw new RemoteRequestError(
+      `the stream from ${remote.host} broke after ${chunks} chunks: ${redact(String(reason), context.key ?? undefined)}`,
+      'stream-broken',
+    );
   } finally {
     opened.finish();
   }

@@ -34,7 +34,15 @@ after(async () => {
 async function remoteModel(behaviour: Behaviour, extra: Record<string, unknown> = {}) {
   const dir = path.join(scratch, `${behaviour}-${Object.keys(extra).join('-')}-${Math.random().toString(36).slice(2, 8)}`);
   mkdirSync(dir, { recursive: true });
-  const config = { decoding: 'remote', base_url: server.baseUrl, model: behaviour, api_key_env: KEY_ENV, paradigm: 'autoregressive', price_per_million: { input: 1, output: 4 }, ...extra };
+  const config = {
+    decoding: 'remote',
+    base_url: server.baseUrl,
+    model: behaviour,
+    api_key_env: KEY_ENV,
+    paradigm: 'autoregressive',
+    price_per_million: { input: 1, output: 4 },
+    ...extra,
+  };
   writeFileSync(path.join(dir, 'config.json'), JSON.stringify(config));
   const info = await describeModelFolder(dir);
   assert.deepEqual(info.problems, []);
@@ -47,7 +55,10 @@ describe('remote engine: answers', () => {
   test('a streamed chat answer: one token event per delta, usage from the provider, cost, labels', async () => {
     const engine = createRemoteEngine(await remoteModel('stream'));
     const events: GenerationEvent[] = [];
-    const result = await engine.generate({ prompt: 'Copy this string: abcdefgh', settings: { maxNewTokens: 32, temperature: 0.5, topP: 0.9, seed: 7 } }, { onEvent: (e) => events.push(e) });
+    const result = await engine.generate(
+      { prompt: 'Copy this string: abcdefgh', settings: { maxNewTokens: 32, temperature: 0.5, topP: 0.9, seed: 7 } },
+      { onEvent: (e) => events.push(e) },
+    );
     assert.equal(result.text, '```\nabcdefgh\n```');
     const tokens = events.filter((e) => e.type === 'token');
     assert.equal(tokens.map((e) => e.text).join(''), result.text);
@@ -113,7 +124,10 @@ describe('remote engine: answers', () => {
     const controller = new AbortController();
     const engine = createRemoteEngine(await remoteModel('stall-body', { timeout_s: 30 }));
     const started = performance.now();
-    const pending = engine.generate({ prompt: 'Copy this string: abcdef' }, { signal: controller.signal, onEvent: (e) => e.type === 'token' && controller.abort() });
+    const pending = engine.generate(
+      { prompt: 'Copy this string: abcdef' },
+      { signal: controller.signal, onEvent: (e) => e.type === 'token' && controller.abort() },
+    );
     const result = await pending;
     assert.equal(result.stopReason, 'cancelled');
     assert.equal(result.text, '```');
@@ -164,7 +178,10 @@ describe('remote engine: failures', () => {
 
   test('5xx until the retries run out: a clear error after maxRetries + 1 attempts, with growing backoff', async () => {
     const waits: number[] = [];
-    const engine = createRemoteEngine(await remoteModel('always-500'), { retry: { maxRetries: 3, baseDelayMs: 10, maxDelayMs: 1000 }, sleep: async (ms) => void waits.push(ms) });
+    const engine = createRemoteEngine(await remoteModel('always-500'), {
+      retry: { maxRetries: 3, baseDelayMs: 10, maxDelayMs: 1000 },
+      sleep: async (ms) => void waits.push(ms),
+    });
     const before = server.requests.length;
     await assert.rejects(engine.generate({ prompt: 'hi' }), (error: Error) => {
       assert.ok(error instanceof RemoteRequestError && !(error instanceof UserError));
@@ -194,11 +211,14 @@ describe('remote engine: failures', () => {
   });
 
   test('per-request timeout: a stream that stops mid-way', async () => {
-    await assert.rejects(createRemoteEngine(await remoteModel('stall-body', { timeout_s: 0.3 })).generate({ prompt: 'Copy this string: abcdef' }), (error: Error) => {
-      assert.ok(error instanceof RemoteRequestError && error.kind === 'timeout');
-      assert.match(error.message, /did not finish within 0\.3 s.*1 chunks/);
-      return true;
-    });
+    await assert.rejects(
+      createRemoteEngine(await remoteModel('stall-body', { timeout_s: 0.3 })).generate({ prompt: 'Copy this string: abcdef' }),
+      (error: Error) => {
+        assert.ok(error instanceof RemoteRequestError && error.kind === 'timeout');
+        assert.match(error.message, /did not finish within 0\.3 s.*1 chunks/);
+        return true;
+      },
+    );
   });
 
   test('a stream that breaks mid-way fails with the reason', async () => {
@@ -211,7 +231,10 @@ describe('remote engine: failures', () => {
   });
 
   test('a stream that closes without finish_reason or [DONE] is not taken as complete', async () => {
-    await assert.rejects(createRemoteEngine(await remoteModel('no-done')).generate({ prompt: 'Copy this string: abcdefgh' }), /ended after \d+ chunks without finishing/);
+    await assert.rejects(
+      createRemoteEngine(await remoteModel('no-done')).generate({ prompt: 'Copy this string: abcdefgh' }),
+      /ended after \d+ chunks without finishing/,
+    );
   });
 
   test('a malformed chunk fails the run with a clear reason (no crash)', async () => {
@@ -225,7 +248,10 @@ describe('remote engine: failures', () => {
   test('diffusion-only settings and top-k are refused before any request', async () => {
     const engine = createRemoteEngine(await remoteModel('stream', { paradigm: 'diffusion' }));
     const before = server.requests.length;
-    await assert.rejects(engine.generate({ prompt: 'hi', settings: { steps: 8 } }), (e: Error) => e instanceof RemoteSettingsError && /steps only apply to local diffusion models/.test(e.message));
+    await assert.rejects(
+      engine.generate({ prompt: 'hi', settings: { steps: 8 } }),
+      (e: Error) => e instanceof RemoteSettingsError && /steps only apply to local diffusion models/.test(e.message),
+    );
     await assert.rejects(engine.generate({ prompt: 'hi', settings: { threshold: 0.9, cache: 'dual' } }), /threshold, cache only apply/);
     await assert.rejects(engine.generate({ prompt: 'hi', settings: { topK: 5 } }), /top-k/);
     await assert.rejects(engine.generate({ prompt: 'hi', settings: { minNewTokens: 8 } }), /exact output length/);

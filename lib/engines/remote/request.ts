@@ -20,10 +20,20 @@ export function resolveRemoteSettings(given: Partial<DecodingSettings>, modelId:
   // Settings already resolved (a sweep passes them on) carry the defaults: only other values are refused.
   const neutral: Partial<DecodingSettings> = { ...DECODING_DEFAULTS, steps: maxNewTokens, blockLength: maxNewTokens };
   const diffusionOnly = DIFFUSION_ONLY_SETTINGS.filter((k) => given[k] !== undefined && given[k] !== neutral[k]);
-  if (diffusionOnly.length > 0) refuse(`${diffusionOnly.map((k) => DECODING_FIELDS[k].label).join(', ')} only apply to local diffusion models (the API has no field for them)`);
+  if (diffusionOnly.length > 0)
+    refuse(`${diffusionOnly.map((k) => DECODING_FIELDS[k].label).join(', ')} only apply to local diffusion models (the API has no field for them)`);
   if (given.topK !== undefined && given.topK !== 0) refuse('top-k has no field in the OpenAI-compatible API (use top-p)');
-  if (given.minNewTokens !== undefined && given.minNewTokens !== 0) refuse('an exact output length (min tokens, latency-only lengths) cannot be forced through the API');
-  const settings: DecodingSettings = { ...DECODING_DEFAULTS, temperature: given.temperature ?? DECODING_DEFAULTS.temperature, topP: given.topP ?? DECODING_DEFAULTS.topP, seed: given.seed ?? DECODING_DEFAULTS.seed, maxNewTokens, steps: maxNewTokens, blockLength: maxNewTokens };
+  if (given.minNewTokens !== undefined && given.minNewTokens !== 0)
+    refuse('an exact output length (min tokens, latency-only lengths) cannot be forced through the API');
+  const settings: DecodingSettings = {
+    ...DECODING_DEFAULTS,
+    temperature: given.temperature ?? DECODING_DEFAULTS.temperature,
+    topP: given.topP ?? DECODING_DEFAULTS.topP,
+    seed: given.seed ?? DECODING_DEFAULTS.seed,
+    maxNewTokens,
+    steps: maxNewTokens,
+    blockLength: maxNewTokens,
+  };
   for (const key of ['maxNewTokens', 'temperature', 'topP', 'seed'] as const) {
     const problem = decodingValueProblem(key, settings[key]);
     if (problem) refuse(`${DECODING_FIELDS[key].label} ${problem}`);

@@ -31,7 +31,8 @@ export async function acquireSlot(key: string, limit: number, signal?: AbortSign
     if (released) return;
     released = true;
     const next = e.waiting.shift();
-    if (next) next(); // the slot passes straight to the next waiter
+    if (next)
+      next(); // the slot passes straight to the next waiter
     else e.active--;
   };
 }

@@ -14,8 +14,14 @@ describe('logits processors', () => {
     assert.deepEqual([...topKFilter(0)(row)], [1, 4, 2, 3]);
     const probs = softmax(row);
     const kept = topPFilter(probs[1]! + 1e-9)(row); // just over the top token's mass: top two survive
-    assert.deepEqual([...kept].map((v) => v > -Infinity), [false, true, false, true]);
-    assert.deepEqual([...topPFilter(1e-6)(row)].map((v) => v > -Infinity), [false, true, false, false]);
+    assert.deepEqual(
+      [...kept].map((v) => v > -Infinity),
+      [false, true, false, true],
+    );
+    assert.deepEqual(
+      [...topPFilter(1e-6)(row)].map((v) => v > -Infinity),
+      [false, true, false, false],
+    );
   });
   test('compose applies in order', () => {
     assert.equal(argmax(composeProcessors([suppressTokens([1]), topKFilter(1)])(row)), 3);
@@ -27,7 +33,10 @@ describe('samplers and rng', () => {
     const a = createRng(7);
     const b = createRng(7);
     const xs = Array.from({ length: 10000 }, () => a.next());
-    assert.deepEqual(xs.slice(0, 5), Array.from({ length: 5 }, () => b.next()));
+    assert.deepEqual(
+      xs.slice(0, 5),
+      Array.from({ length: 5 }, () => b.next()),
+    );
     const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
     assert.ok(Math.abs(mean - 0.5) < 0.02);
     assert.ok(xs.every((x) => x >= 0 && x < 1));

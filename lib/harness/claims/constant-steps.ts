@@ -39,5 +39,10 @@ export function judgeConstantSteps({ aggregates }: ClaimEvidence): VerdictResult
           ? `At matched quality the forward passes grow with L (slope above ${ROUGHLY_CONSTANT_SLOPE}) on at least one task.`
           : `Matched quality at fewer than ${MIN_LENGTHS} lengths on a task.`;
   const byTask = tasks.length > 1 ? ` (${perTask(tasks, parts)})` : '';
-  return { verdict, summary: byTask ? `${summary.replace(/\.$/, '')}${byTask}.` : summary, details, chart: { title: 'Forward passes (NFE) vs length: AR and the matched diffusion setting with the fewest', yLabel: 'NFE (log)', logY: true, series } };
+  return {
+    verdict,
+    summary: byTask ? `${summary.replace(/\.$/, '')}${byTask}.` : summary,
+    details,
+    chart: { title: 'Forward passes (NFE) vs length: AR and the matched diffusion setting with the fewest', yLabel: 'NFE (log)', logY: true, series },
+  };
 }

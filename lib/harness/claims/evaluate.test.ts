@@ -33,16 +33,25 @@ after(async () => {
 
 test('every claim’s verdict is recomputed from its newest tagged experiment, with its source', async () => {
   const reports = await claimReports();
-  assert.deepEqual(reports.map((r) => r.id), CLAIMS.map((c) => c.id));
+  assert.deepEqual(
+    reports.map((r) => r.id),
+    CLAIMS.map((c) => c.id),
+  );
   for (const r of reports) {
     assert.equal(r.verdict, SEEDED_VERDICTS[r.id as keyof typeof SEEDED_VERDICTS], `${r.id}: ${r.summary}`);
     assert.equal(r.source?.experimentId, seeded[r.id]!.id);
     assert.match(r.source!.hardware, /^CPU \(.*1 thread\)$/);
-    assert.deepEqual(r.source!.models.map((m) => `${m.engine} ${m.id} ${m.where}`), ['autoregressive tiny-llama-ar local', 'diffusion tiny-llama-diffusion local']);
+    assert.deepEqual(
+      r.source!.models.map((m) => `${m.engine} ${m.id} ${m.where}`),
+      ['autoregressive tiny-llama-ar local', 'diffusion tiny-llama-diffusion local'],
+    );
     assert.equal(r.source!.runs, r.source!.cells, 'the seeded spec describes exactly the seeded runs');
   }
   const canvas = reports.find((r) => r.id === 'fixed-length')!;
-  assert.ok(canvas.details.some((d) => /full-canvas diffusion lays out 32, 28 \(88%\) after the answer/.test(d)), canvas.details.join('\n'));
+  assert.ok(
+    canvas.details.some((d) => /full-canvas diffusion lays out 32, 28 \(88%\) after the answer/.test(d)),
+    canvas.details.join('\n'),
+  );
 });
 
 test('--models picks experiments of those models only; none stored means "not run yet"', async () => {
@@ -90,6 +99,9 @@ test('--run skips presets stored finished as they stand now, and one running els
   const first = presetSpec(CLAIMS[0]!);
   const running = await createExperiment({ title: first.title as string, kind: 'sweep', config: { spec: first }, environment: captureEnvironment() }); // owned by this live process
   const actions = await runMissingClaims({}, { sweep: () => assert.fail('nothing should run') });
-  assert.deepEqual(actions.map((a) => [a.claim.id, a.action]), [['fast-at-matched-quality', 'running elsewhere'], ...CLAIMS.slice(1).map((c) => [c.id, 'stored'])]);
+  assert.deepEqual(
+    actions.map((a) => [a.claim.id, a.action]),
+    [['fast-at-matched-quality', 'running elsewhere'], ...CLAIMS.slice(1).map((c) => [c.id, 'stored'])],
+  );
   assert.equal(actions[0]!.experimentId, running.id);
 });

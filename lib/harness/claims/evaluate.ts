@@ -41,7 +41,9 @@ export function hardwareLabel(environment: Experiment['environment']): string {
 }
 
 /** Whether a block-diffusion model can be measured here, and why not. */
-export async function blockModelStatus(id = BUNDLED_BLOCK_DIFFUSION_MODEL_ID): Promise<{ id: string; usable: boolean; reason: string | null; blockSize: number | null }> {
+export async function blockModelStatus(
+  id = BUNDLED_BLOCK_DIFFUSION_MODEL_ID,
+): Promise<{ id: string; usable: boolean; reason: string | null; blockSize: number | null }> {
   try {
     const info = await findModel(id);
     if (info.decoding !== 'block_diffusion') return { id, usable: false, reason: `model "${id}" is not a block-diffusion model`, blockSize: null };
@@ -62,7 +64,10 @@ function modelsOf(experiment: Experiment): Record<string, string> {
  * The experiment a claim's verdict comes from: the newest finished one of its preset (for the given models when
  * named, any otherwise), else the newest of any status; and a newer one that has not finished, if any.
  */
-export async function newestClaimExperiment(claim: ClaimDefinition, models: PresetModels = {}): Promise<{ chosen: ExperimentSummary | null; newer: ExperimentSummary | null }> {
+export async function newestClaimExperiment(
+  claim: ClaimDefinition,
+  models: PresetModels = {},
+): Promise<{ chosen: ExperimentSummary | null; newer: ExperimentSummary | null }> {
   const found = (await listExperimentsByTitlePrefix(claimTitlePrefix(claim.id))).filter((e) => {
     const stored = modelsOf(e);
     return (!models.autoregressive || stored.autoregressive === models.autoregressive) && (!models.diffusion || stored.diffusion === models.diffusion);
@@ -74,7 +79,13 @@ export async function newestClaimExperiment(claim: ClaimDefinition, models: Pres
 
 function sourceOf(experiment: ExperimentSummary, runs: readonly Run[]): ClaimSource {
   const seen = new Map<string, ClaimSource['models'][number]>();
-  for (const r of runs) if (!seen.has(`${r.engine}|${r.modelId}`)) seen.set(`${r.engine}|${r.modelId}`, { engine: r.engine, id: r.modelId, where: r.remote ? `remote, network included (${r.host ?? 'unknown host'})` : 'local' });
+  for (const r of runs)
+    if (!seen.has(`${r.engine}|${r.modelId}`))
+      seen.set(`${r.engine}|${r.modelId}`, {
+        engine: r.engine,
+        id: r.modelId,
+        where: r.remote ? `remote, network included (${r.host ?? 'unknown host'})` : 'local',
+      });
   return {
     experimentId: experiment.id,
     slug: experiment.slug,
@@ -105,7 +116,13 @@ export async function claimReports(models: PresetModels = {}): Promise<ClaimRepo
         canvas: canvasUse(runs, (id) => blockSizes.get(id) ?? null),
         blockSide: { usable: block.usable, reason: block.reason },
       };
-      const verdict: VerdictResult = experiment ? claim.judge(evidence) : { ...claim.judge(evidence), verdict: 'not enough evidence', summary: 'Not run yet on this machine: run its preset (dlm claims --run, or "Run this here").' };
+      const verdict: VerdictResult = experiment
+        ? claim.judge(evidence)
+        : {
+            ...claim.judge(evidence),
+            verdict: 'not enough evidence',
+            summary: 'Not run yet on this machine: run its preset (dlm claims --run, or "Run this here").',
+          };
       return {
         id: claim.id,
         number: claim.number,

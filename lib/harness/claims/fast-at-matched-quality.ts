@@ -27,7 +27,9 @@ export function judgeFastAtMatchedQuality({ aggregates }: ClaimEvidence): Verdic
     }
     const { median, interval } = best.speedup;
     points.push({ length, value: median, low: interval.low, high: interval.high });
-    details.push(`L=${length}: ${describeCell(best)} ${pct(best.passRate)} vs AR ${pct(ar.passRate)} (n=${best.runs}), speedup ${times(median)} (95% CI ${times(interval.low)}–${times(interval.high)})`);
+    details.push(
+      `L=${length}: ${describeCell(best)} ${pct(best.passRate)} vs AR ${pct(ar.passRate)} (n=${best.runs}), speedup ${times(median)} (95% CI ${times(interval.low)}–${times(interval.high)})`,
+    );
     if (interval.low >= ABOUT_FIVE_AT_LEAST) return 'holds' as const;
     if (interval.high < ABOUT_FIVE_AT_LEAST) return 'does not hold' as const;
     return 'not enough evidence' as const;
@@ -40,8 +42,14 @@ export function judgeFastAtMatchedQuality({ aggregates }: ClaimEvidence): Verdic
       : verdict === 'holds'
         ? `At matched code pass rate, diffusion is at least ${ABOUT_FIVE_AT_LEAST}× faster at every length (${held.join(', ')}).`
         : verdict === 'does not hold'
-          ? `Not at every length: ${held.length ? `≥ ${ABOUT_FIVE_AT_LEAST}× at ${held.join(', ')}, ` : ''}below ${ABOUT_FIVE_AT_LEAST}× or no matched setting at ${lengths.filter((_, i) => parts[i] === 'does not hold').map((l) => `L=${l.length}`).join(', ')}.`
-          : `The speedup interval straddles ${ABOUT_FIVE_AT_LEAST}× or the cells have too few items at ${lengths.filter((_, i) => parts[i] === 'not enough evidence').map((l) => `L=${l.length}`).join(', ')}.`;
+          ? `Not at every length: ${held.length ? `≥ ${ABOUT_FIVE_AT_LEAST}× at ${held.join(', ')}, ` : ''}below ${ABOUT_FIVE_AT_LEAST}× or no matched setting at ${lengths
+              .filter((_, i) => parts[i] === 'does not hold')
+              .map((l) => `L=${l.length}`)
+              .join(', ')}.`
+          : `The speedup interval straddles ${ABOUT_FIVE_AT_LEAST}× or the cells have too few items at ${lengths
+              .filter((_, i) => parts[i] === 'not enough evidence')
+              .map((l) => `L=${l.length}`)
+              .join(', ')}.`;
   return {
     verdict,
     summary,

@@ -32,7 +32,11 @@ export function judgeFixedLength({ canvas = [], blockSide }: ClaimEvidence): Ver
   const cellAt = (engine: string, length: number) => widest(canvas.filter((c) => c.engine === engine && c.length === length));
   const lengths = [...new Set(canvas.filter((c) => c.engine === 'diffusion').map((c) => c.length))].sort((a, b) => a - b);
   const hasBlock = canvas.some((c) => c.engine === 'block_diffusion');
-  const blockMissing = hasBlock ? null : blockSide && !blockSide.usable ? (blockSide.reason ?? 'no block-diffusion model') : 'no block-diffusion runs stored in this experiment';
+  const blockMissing = hasBlock
+    ? null
+    : blockSide && !blockSide.usable
+      ? (blockSide.reason ?? 'no block-diffusion model')
+      : 'no block-diffusion runs stored in this experiment';
   const details = lengths.map((L) => `L=${L}: ${[cellAt('diffusion', L)!, cellAt('block_diffusion', L)].flatMap((c) => (c ? [describe(c)] : [])).join('; ')}`);
   if (blockMissing) details.unshift(`block side: not enough evidence: ${blockMissing}`);
   const chart: VerdictResult['chart'] = {

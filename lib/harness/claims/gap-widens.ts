@@ -28,7 +28,9 @@ export function judgeGapWidens({ aggregates }: ClaimEvidence): VerdictResult {
   const parts = tasks.map((task) => {
     const points: Point[] = matchedByLength(aggregates, task).flatMap(({ length, enoughItems, matched }) => {
       const best = matched[0];
-      return enoughItems && best?.speedup ? [{ length, value: best.speedup.median, low: best.speedup.interval.low, high: best.speedup.interval.high, label: describeCell(best) }] : [];
+      return enoughItems && best?.speedup
+        ? [{ length, value: best.speedup.median, low: best.speedup.interval.low, high: best.speedup.interval.high, label: describeCell(best) }]
+        : [];
     });
     series.push({ key: `${task}: matched diffusion`, engine: 'diffusion', points: points.map(({ label: _l, ...p }) => p) });
     if (points.length < MIN_LENGTHS) {
@@ -55,5 +57,16 @@ export function judgeGapWidens({ aggregates }: ClaimEvidence): VerdictResult {
           ? `At matched quality the speedup does not grow with length (slope interval below ${NO_WIDENING_BELOW}).`
           : `Too few matched lengths, or a slope interval that includes both 0 and ${NO_WIDENING_BELOW}.`;
   const byTask = tasks.length > 1 ? ` (${perTask(tasks, parts)})` : '';
-  return { verdict, summary: byTask ? `${summary.replace(/\.$/, '')}${byTask}.` : summary, details, chart: { title: 'Speedup vs length at matched quality (log–log), bootstrap 95% CI', yLabel: '× (log)', logY: true, reference: { y: 1, label: '1×' }, series } };
+  return {
+    verdict,
+    summary: byTask ? `${summary.replace(/\.$/, '')}${byTask}.` : summary,
+    details,
+    chart: {
+      title: 'Speedup vs length at matched quality (log–log), bootstrap 95% CI',
+      yLabel: '× (log)',
+      logY: true,
+      reference: { y: 1, label: '1×' },
+      series,
+    },
+  };
 }

@@ -31,7 +31,9 @@ function normal(random: () => number): number {
 export function logLogSlopeInterval(points: readonly { x: number; y: number; low?: number; high?: number }[], { resamples = 2000, seed = 1 } = {}): Interval {
   if (points.length < 2) return { low: Number.NaN, high: Number.NaN };
   const random = seededRandom(seed);
-  const spread = points.map((p) => (p.low !== undefined && p.high !== undefined && p.low > 0 && p.high > 0 ? (Math.log(p.high) - Math.log(p.low)) / (2 * 1.959963984540054) : 0));
+  const spread = points.map((p) =>
+    p.low !== undefined && p.high !== undefined && p.low > 0 && p.high > 0 ? (Math.log(p.high) - Math.log(p.low)) / (2 * 1.959963984540054) : 0,
+  );
   const slopes: number[] = [];
   for (let r = 0; r < resamples; r++) {
     slopes.push(logLogSlope(points.map((p, i) => ({ x: p.x, y: Math.exp(Math.log(p.y) + spread[i]! * normal(random)) }))));

@@ -47,7 +47,8 @@ export function matchedByLength(aggregates: readonly Aggregate[], task: string):
 
 export const pct = (v: number | null | undefined) => (v === null || v === undefined ? '-' : `${(v * 100).toFixed(0)}%`);
 export const times = (v: number) => `${v.toFixed(2)}×`;
-export const describeCell = (a: Aggregate) => `${a.engine === 'autoregressive' ? 'AR' : a.engine === 'block_diffusion' ? 'block diffusion' : 'diffusion'} ${a.setting}`;
+export const describeCell = (a: Aggregate) =>
+  `${a.engine === 'autoregressive' ? 'AR' : a.engine === 'block_diffusion' ? 'block diffusion' : 'diffusion'} ${a.setting}`;
 
 /** Overall verdict from per-part verdicts: any part that fails decides, then any part without evidence. */
 export function combine(parts: readonly ('holds' | 'does not hold' | 'not enough evidence')[]): 'holds' | 'does not hold' | 'not enough evidence' {

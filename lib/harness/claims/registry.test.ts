@@ -8,7 +8,10 @@ import { MIN_ITEMS } from './matched.ts';
 import { CLAIMS, claimOfTitle, presetSpec } from './registry.ts';
 
 test('every preset is a valid sweep spec with at least 30 items per cell, tagged with its claim', () => {
-  assert.deepEqual(CLAIMS.map((c) => c.number), [1, 2, 3, 4, 5]);
+  assert.deepEqual(
+    CLAIMS.map((c) => c.number),
+    [1, 2, 3, 4, 5],
+  );
   for (const claim of CLAIMS) {
     const spec = parseSpec(presetSpec(claim));
     assert.equal(claimOfTitle(spec.title), claim.id);
@@ -22,7 +25,10 @@ test('models and the block series are filled in when given', () => {
   const canvas = CLAIMS.find((c) => c.id === 'fixed-length')!;
   const spec = parseSpec(presetSpec(canvas, { autoregressive: 'a', diffusion: 'd', blockDiffusion: 'b' }));
   assert.deepEqual(spec.models, { autoregressive: 'a', diffusion: 'd', block_diffusion: 'b' });
-  assert.deepEqual(spec.blockDiffusion.map((g) => g.label), ['threshold=0.9']);
+  assert.deepEqual(
+    spec.blockDiffusion.map((g) => g.label),
+    ['threshold=0.9'],
+  );
   assert.equal(spec.itemLengths, 'mixed');
   assert.equal(parseSpec(presetSpec(canvas, { blockDiffusion: null })).blockDiffusion.length, 0);
   assert.equal(presetSpec(CLAIMS[0]!, { blockDiffusion: 'b' }).blockDiffusion, undefined, 'only the canvas claim has a block series');
@@ -38,7 +44,18 @@ test('mixed item lengths: answers of many lengths up to L, the same records ever
 });
 
 const run = (engine: Run['engine'], requestedLength: number, generatedTokens: number, forwardPasses: number) =>
-  ({ engine, modelId: engine, setting: 's', taskId: 'copy', requestedLength, generatedTokens, forwardPasses, latencyOnly: false, failure: null, passed: true }) as Run;
+  ({
+    engine,
+    modelId: engine,
+    setting: 's',
+    taskId: 'copy',
+    requestedLength,
+    generatedTokens,
+    forwardPasses,
+    latencyOnly: false,
+    failure: null,
+    passed: true,
+  }) as Run;
 
 test('canvas use: the full canvas lays out L, block diffusion whole blocks up to the one with <eos>, AR the answer and <eos>', () => {
   assert.equal(laidOut(run('diffusion', 64, 5, 1), null), 64);
@@ -50,6 +67,14 @@ test('canvas use: the full canvas lays out L, block diffusion whole blocks up to
   const [full] = canvasUse([run('diffusion', 64, 16, 3), run('diffusion', 64, 16, 3)], () => null);
   assert.equal(full!.wastedFractionMedian, 0.75);
   assert.equal(full!.wastedPositionPassesMedian, 48 * 3);
-  assert.deepEqual(canvasUse([run('block_diffusion', 64, 5, 8)], () => null), [], 'unknown block size: no cell');
-  assert.deepEqual(canvasUse([{ ...run('diffusion', 64, 5, 1), remote: true }], () => null), [], 'a remote canvas is not observable');
+  assert.deepEqual(
+    canvasUse([run('block_diffusion', 64, 5, 8)], () => null),
+    [],
+    'unknown block size: no cell',
+  );
+  assert.deepEqual(
+    canvasUse([{ ...run('diffusion', 64, 5, 1), remote: true }], () => null),
+    [],
+    'a remote canvas is not observable',
+  );
 });

@@ -17,7 +17,8 @@ export const CLAIMS: readonly ClaimDefinition[] = [
     id: 'fast-at-matched-quality',
     number: 1,
     quote: 'About 5× faster at matched coding quality.',
-    tests: 'Code tasks at L = 8, 16, 32: the fastest diffusion setting whose pass rate is within 2 points of AR’s (Wilson intervals overlapping), and its paired speedup.',
+    tests:
+      'Code tasks at L = 8, 16, 32: the fastest diffusion setting whose pass rate is within 2 points of AR’s (Wilson intervals overlapping), and its paired speedup.',
     preset: { ...COMMON, tasks: ['code'], lengths: [8, 16, 32], diffusion: [{ steps: ['L', 'L/2'] }, { threshold: 0.9 }] },
     judge: judgeFastAtMatchedQuality,
   },
@@ -25,7 +26,8 @@ export const CLAIMS: readonly ClaimDefinition[] = [
     id: 'gap-widens',
     number: 2,
     quote: 'The gap widens at longer outputs.',
-    tests: 'Copy at L = 16 to 128: slope of ln speedup against ln L for the fastest matched-quality setting, with a bootstrap interval, and where the speedup turns.',
+    tests:
+      'Copy at L = 16 to 128: slope of ln speedup against ln L for the fastest matched-quality setting, with a bootstrap interval, and where the speedup turns.',
     preset: { ...COMMON, tasks: ['copy'], lengths: [16, 32, 64, 128], diffusion: [{ steps: 'L/4' }, { threshold: 0.9 }] },
     judge: judgeGapWidens,
   },
@@ -41,7 +43,8 @@ export const CLAIMS: readonly ClaimDefinition[] = [
     id: 'fixed-length',
     number: 4,
     quote: 'Output length must be fixed in advance.',
-    tests: 'Copy answers of mixed lengths under one budget L = 32, 64, 128: canvas positions after the answer’s end that the full-canvas model still computed, against block decoding that stops after the block with <eos>.',
+    tests:
+      'Copy answers of mixed lengths under one budget L = 32, 64, 128: canvas positions after the answer’s end that the full-canvas model still computed, against block decoding that stops after the block with <eos>.',
     preset: { ...COMMON, tasks: ['copy'], lengths: [32, 64, 128], itemLengths: 'mixed', diffusion: { threshold: 0.9 } },
     judge: judgeFixedLength,
   },

@@ -28,9 +28,20 @@ function gapsOf(aggregates: readonly Aggregate[], tasks: readonly string[]): Gap
       const ar = arCell(aggregates, a.task, a.length);
       if (ar !== a) return []; // one AR reference per cell
       // The diffusion setting with the best pass rate: the model's strongest showing on this cell.
-      const best = diffusionCells(aggregates, a.task, a.length).filter((d) => d.passRate !== null).sort((x, y) => y.passRate! - x.passRate!)[0];
+      const best = diffusionCells(aggregates, a.task, a.length)
+        .filter((d) => d.passRate !== null)
+        .sort((x, y) => y.passRate! - x.passRate!)[0];
       if (!best) return [];
-      return [{ task: a.task, length: a.length, ar, diffusion: best, gap: best.passRate! - ar.passRate!, significant: best.passRateInterval!.high < ar.passRateInterval!.low }];
+      return [
+        {
+          task: a.task,
+          length: a.length,
+          ar,
+          diffusion: best,
+          gap: best.passRate! - ar.passRate!,
+          significant: best.passRateInterval!.high < ar.passRateInterval!.low,
+        },
+      ];
     });
 }
 
@@ -44,7 +55,10 @@ export function judgeSequentialReasoning({ aggregates }: ClaimEvidence): Verdict
   const control = gapsOf(aggregates, CONTROL_TASKS);
   const details = [...order, ...control]
     .sort((a, b) => a.length - b.length || a.task.localeCompare(b.task))
-    .map((g) => `L=${g.length} ${g.task}: diffusion ${g.diffusion.setting} ${pct(g.diffusion.passRate)} vs AR ${pct(g.ar.passRate)} (n=${g.ar.runs}) → ${points(g.gap)}${g.significant ? ', intervals apart' : ''}${informative(g) ? '' : ' (both near 0: not counted)'}`);
+    .map(
+      (g) =>
+        `L=${g.length} ${g.task}: diffusion ${g.diffusion.setting} ${pct(g.diffusion.passRate)} vs AR ${pct(g.ar.passRate)} (n=${g.ar.runs}) → ${points(g.gap)}${g.significant ? ', intervals apart' : ''}${informative(g) ? '' : ' (both near 0: not counted)'}`,
+    );
   const usable = (gaps: Gap[]) => gaps.filter((g) => enough(g) && informative(g));
   const orderUsed = usable(order);
   const controlUsed = usable(control);
@@ -67,5 +81,10 @@ export function judgeSequentialReasoning({ aggregates }: ClaimEvidence): Verdict
     engine: 'diffusion' as const,
     points: [...order, ...control].filter((g) => g.task === task).map((g) => ({ length: g.length, value: 100 * g.gap })),
   }));
-  return { verdict, summary, details, chart: { title: 'Pass-rate gap, diffusion − AR (points), per task', yLabel: 'points', logY: false, reference: { y: 0, label: 'equal' }, series } };
+  return {
+    verdict,
+    summary,
+    details,
+    chart: { title: 'Pass-rate gap, diffusion − AR (points), per task', yLabel: 'points', logY: false, reference: { y: 0, label: 'equal' }, series },
+  };
 }

@@ -3,7 +3,15 @@ import type { Aggregate } from '../aggregate.ts';
 import { wilsonInterval } from '../stats.ts';
 import type { CanvasUse } from './canvas-use.ts';
 
-export function cell(engine: Aggregate['engine'], task: string, length: number, setting: string, passed: number, n: number, extra: { speedup?: [number, number, number]; nfe?: number } = {}): Aggregate {
+export function cell(
+  engine: Aggregate['engine'],
+  task: string,
+  length: number,
+  setting: string,
+  passed: number,
+  n: number,
+  extra: { speedup?: [number, number, number]; nfe?: number } = {},
+): Aggregate {
   const [median, low, high] = extra.speedup ?? [Number.NaN, Number.NaN, Number.NaN];
   return {
     engine,
@@ -36,5 +44,19 @@ export const ar = (task: string, length: number, passed: number, n = 30) => cell
 /** A canvas cell whose runs answered `answer` tokens in `laidOut` positions. */
 export function canvas(engine: string, length: number, answer: number, laidOut: number, runs = 30, passed = runs): CanvasUse {
   const wasted = laidOut - answer;
-  return { engine, model: engine, setting: 'default', task: 'copy', length, runs, answerTokensMedian: answer, laidOutMedian: laidOut, wastedPositionsMedian: wasted, wastedFractionMedian: wasted / laidOut, wastedPositionPassesMedian: wasted, passed, passRate: passed / runs };
+  return {
+    engine,
+    model: engine,
+    setting: 'default',
+    task: 'copy',
+    length,
+    runs,
+    answerTokensMedian: answer,
+    laidOutMedian: laidOut,
+    wastedPositionsMedian: wasted,
+    wastedFractionMedian: wasted / laidOut,
+    wastedPositionPassesMedian: wasted,
+    passed,
+    passRate: passed / runs,
+  };
 }

@@ -19,7 +19,16 @@ const AR = 'tiny-llama-ar';
 const DIFFUSION = 'tiny-llama-diffusion';
 const ITEMS = 30;
 
-type Cell = { engine: 'autoregressive' | 'diffusion'; setting: string; task: string; length: number; passed: (item: number) => boolean; totalMs: number; nfe: number; tokens?: number };
+type Cell = {
+  engine: 'autoregressive' | 'diffusion';
+  setting: string;
+  task: string;
+  length: number;
+  passed: (item: number) => boolean;
+  totalMs: number;
+  nfe: number;
+  tokens?: number;
+};
 
 function runsOf(cells: Cell[]): Omit<RunInput, 'experimentId'>[] {
   return cells.flatMap((c) =>
@@ -69,7 +78,9 @@ const SEEDS: Record<keyof typeof SEEDED_VERDICTS, { spec: Record<string, unknown
   },
   'sequential-reasoning': {
     spec: { tasks: ['copy', 'reverse', 'sort', 'add', 'expand'], lengths: [16], diffusion: { steps: 'L' } },
-    cells: ['copy', 'reverse', 'sort', 'add', 'expand'].flatMap((task) => pair(task, 16, {}, { setting: 'steps=L', nfe: 16, passed: ['copy', 'reverse'].includes(task) ? all : (i) => i < 10 })),
+    cells: ['copy', 'reverse', 'sort', 'add', 'expand'].flatMap((task) =>
+      pair(task, 16, {}, { setting: 'steps=L', nfe: 16, passed: ['copy', 'reverse'].includes(task) ? all : (i) => i < 10 }),
+    ),
   },
 };
 

@@ -20,11 +20,19 @@ test('matched quality: within 2 points and overlapping Wilson intervals', () => 
 
 test('claim 1 holds when the fastest matched setting is ≥ 4× at every length', () => {
   const result = judgeFastAtMatchedQuality({
-    aggregates: [8, 16].flatMap((L) => [ar('code', L, 30), diff('code', L, 'threshold=0.9', 30, 30, [6, 4.5, 7]), diff('code', L, 'steps=L', 30, 30, [1.2, 1, 1.4]), diff('code', L, 'steps=L/4', 20, 30, [9, 8, 10])]),
+    aggregates: [8, 16].flatMap((L) => [
+      ar('code', L, 30),
+      diff('code', L, 'threshold=0.9', 30, 30, [6, 4.5, 7]),
+      diff('code', L, 'steps=L', 30, 30, [1.2, 1, 1.4]),
+      diff('code', L, 'steps=L/4', 20, 30, [9, 8, 10]),
+    ]),
   });
   assert.equal(result.verdict, 'holds');
   assert.match(result.details[0]!, /threshold=0\.9/, 'the unmatched faster setting is not chosen');
-  assert.deepEqual(result.chart.series[0]!.points.map((p) => p.value), [6, 6]);
+  assert.deepEqual(
+    result.chart.series[0]!.points.map((p) => p.value),
+    [6, 6],
+  );
 });
 
 test('claim 1 does not hold when no setting matches at a length, or the match is clearly slower than 4×', () => {
@@ -50,7 +58,10 @@ test('log–log slope: exact on a power law; the bootstrap interval brackets it 
 });
 
 const widening = (factor: (L: number) => number, spread = 0.1) =>
-  [16, 32, 64, 128].flatMap((L) => [ar('copy', L, 30), diff('copy', L, 'threshold=0.9', 30, 30, [factor(L), factor(L) * (1 - spread), factor(L) * (1 + spread)])]);
+  [16, 32, 64, 128].flatMap((L) => [
+    ar('copy', L, 30),
+    diff('copy', L, 'threshold=0.9', 30, 30, [factor(L), factor(L) * (1 - spread), factor(L) * (1 + spread)]),
+  ]);
 
 test('claim 2 holds when the matched speedup rises with length, and says where it turns', () => {
   const result = judgeGapWidens({ aggregates: widening((L) => L / 8) });
@@ -70,11 +81,19 @@ test('claim 2 does not hold when the speedup falls with length; not enough evide
 });
 
 test('claim 3 holds when the matched setting’s NFE stays flat, fails when it grows with L', () => {
-  const flat = [16, 32, 64].flatMap((L) => [ar('reverse', L, 30), diff('reverse', L, 'threshold=0.9', 30, 30, [5, 4, 6], 2), diff('reverse', L, 'steps=L', 30, 30, [1, 0.9, 1.1], L)]);
+  const flat = [16, 32, 64].flatMap((L) => [
+    ar('reverse', L, 30),
+    diff('reverse', L, 'threshold=0.9', 30, 30, [5, 4, 6], 2),
+    diff('reverse', L, 'steps=L', 30, 30, [1, 0.9, 1.1], L),
+  ]);
   const held = judgeConstantSteps({ aggregates: flat });
   assert.equal(held.verdict, 'holds');
   assert.match(held.details[0]!, /slope of ln NFE vs ln L = 0\.00/);
-  const linear = [16, 32, 64].flatMap((L) => [ar('sort', L, 30), diff('sort', L, 'steps=L', 30, 30, [1, 0.9, 1.1], L), diff('sort', L, 'threshold=0.9', 20, 30, [5, 4, 6], 2)]);
+  const linear = [16, 32, 64].flatMap((L) => [
+    ar('sort', L, 30),
+    diff('sort', L, 'steps=L', 30, 30, [1, 0.9, 1.1], L),
+    diff('sort', L, 'threshold=0.9', 20, 30, [5, 4, 6], 2),
+  ]);
   assert.equal(judgeConstantSteps({ aggregates: linear }).verdict, 'does not hold', 'the few-step setting does not match AR, so it does not count');
   assert.equal(judgeConstantSteps({ aggregates: flat.map((a) => ({ ...a, runs: 20, passed: 20, passRate: 1 })) }).verdict, 'not enough evidence');
   const remote = flat.map((a) => (a.engine === 'diffusion' ? { ...a, remote: 'remote, network included (api.example)' } : a));
@@ -82,10 +101,19 @@ test('claim 3 holds when the matched setting’s NFE stays flat, fails when it g
 });
 
 test('claim 4 holds when the full canvas wastes much at the largest budget and block decoding stops near the end', () => {
-  const result = judgeFixedLength({ aggregates: [], canvas: [canvas('diffusion', 32, 5, 32), canvas('block_diffusion', 32, 5, 32), canvas('diffusion', 128, 5, 128), canvas('block_diffusion', 128, 5, 32)] });
+  const result = judgeFixedLength({
+    aggregates: [],
+    canvas: [canvas('diffusion', 32, 5, 32), canvas('block_diffusion', 32, 5, 32), canvas('diffusion', 128, 5, 128), canvas('block_diffusion', 128, 5, 32)],
+  });
   assert.equal(result.verdict, 'holds');
   assert.match(result.summary, /At L=128 the full canvas lays out 123 positions after the answer \(96%\); block decoding 27, stopping at the end/);
-  assert.deepEqual(result.chart.series.map((s) => [s.key, s.points.map((p) => p.value)]), [['full-canvas diffusion', [27, 123]], ['block diffusion', [27, 27]]]);
+  assert.deepEqual(
+    result.chart.series.map((s) => [s.key, s.points.map((p) => p.value)]),
+    [
+      ['full-canvas diffusion', [27, 123]],
+      ['block diffusion', [27, 27]],
+    ],
+  );
 });
 
 test('claim 4 does not hold when the canvas is barely wasted, or block decoding wastes about as much', () => {
@@ -94,11 +122,18 @@ test('claim 4 does not hold when the canvas is barely wasted, or block decoding 
 });
 
 test('claim 4 says not enough evidence for the block side, and why, when there is no block model; and with too few runs', () => {
-  const result = judgeFixedLength({ aggregates: [], canvas: [canvas('diffusion', 32, 4, 32)], blockSide: { usable: false, reason: 'no block-diffusion model "x" under models/' } });
+  const result = judgeFixedLength({
+    aggregates: [],
+    canvas: [canvas('diffusion', 32, 4, 32)],
+    blockSide: { usable: false, reason: 'no block-diffusion model "x" under models/' },
+  });
   assert.equal(result.verdict, 'not enough evidence');
   assert.match(result.summary, /block side has no evidence \(no block-diffusion model "x"/);
   assert.match(result.details[0]!, /^block side: not enough evidence/);
-  assert.equal(judgeFixedLength({ aggregates: [], canvas: [canvas('diffusion', 64, 5, 64, 10), canvas('block_diffusion', 64, 5, 32, 10)] }).verdict, 'not enough evidence');
+  assert.equal(
+    judgeFixedLength({ aggregates: [], canvas: [canvas('diffusion', 64, 5, 64, 10), canvas('block_diffusion', 64, 5, 32, 10)] }).verdict,
+    'not enough evidence',
+  );
   const wrongAndShort = judgeFixedLength({ aggregates: [], canvas: [canvas('diffusion', 128, 11, 128, 30, 18), canvas('block_diffusion', 128, 1, 32, 30, 0)] });
   assert.equal(wrongAndShort.verdict, 'not enough evidence', 'a block decoder that stops early on wrong answers proves nothing');
   assert.match(wrongAndShort.summary, /block decoding passes 0% against the full canvas's 60%/);

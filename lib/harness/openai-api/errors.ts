@@ -28,7 +28,14 @@ export interface ApiFailure {
   headers: Record<string, string>;
 }
 
-const failure = (status: number, message: string, type: string, param: string | null, code: string | null, headers: Record<string, string> = {}): ApiFailure => ({
+const failure = (
+  status: number,
+  message: string,
+  type: string,
+  param: string | null,
+  code: string | null,
+  headers: Record<string, string> = {},
+): ApiFailure => ({
   status,
   body: { error: { message, type, param, code } },
   headers,

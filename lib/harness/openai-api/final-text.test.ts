@@ -41,10 +41,16 @@ test('the canvas shows masks and <eos>, and its final prefix stops at the first 
   const canvas = createCanvas(EOS);
   canvas.start(6, 6);
   assert.equal(canvas.render(), '······');
-  canvas.commit([{ position: 1, tokenId: 98, text: 'b' }, { position: 4, tokenId: EOS, text: '<eos>' }]);
+  canvas.commit([
+    { position: 1, tokenId: 98, text: 'b' },
+    { position: 4, tokenId: EOS, text: '<eos>' },
+  ]);
   assert.equal(canvas.render(), '·b··∎·');
   assert.deepEqual(canvas.finalIds(null), []);
-  canvas.commit([{ position: 0, tokenId: 97, text: 'a' }, { position: 3, tokenId: 100, text: 'd' }]);
+  canvas.commit([
+    { position: 0, tokenId: 97, text: 'a' },
+    { position: 3, tokenId: 100, text: 'd' },
+  ]);
   assert.deepEqual(canvas.finalIds(null), [97, 98]);
   canvas.commit([{ position: 2, tokenId: 99, text: 'c' }]);
   assert.deepEqual(canvas.finalIds(null), [97, 98, 99, 100]);

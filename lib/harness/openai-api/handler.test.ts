@@ -24,7 +24,10 @@ interface Streamed {
 
 async function readStream(response: Response): Promise<Streamed> {
   const body = await response.text();
-  const events = body.split('\n\n').filter(Boolean).map((e) => e.replace(/^data: /, ''));
+  const events = body
+    .split('\n\n')
+    .filter(Boolean)
+    .map((e) => e.replace(/^data: /, ''));
   const done = events.at(-1) === '[DONE]';
   const chunks = events.filter((e) => e !== '[DONE]').map((e) => JSON.parse(e) as Record<string, unknown>);
   let text = '';
@@ -98,10 +101,14 @@ for (const model of [BUNDLED_AR_MODEL_ID, BUNDLED_DIFFUSION_MODEL_ID]) {
   });
 
   test(`${model}: a chat prompt is the last user message plus a newline; stop strings cut the text`, async () => {
-    const viaChat = (await (await handleCompletions('chat', post({ model, messages: [{ role: 'user', content: 'copy: abcdef' }], max_tokens: 12 }), deps())).json()) as {
+    const viaChat = (await (
+      await handleCompletions('chat', post({ model, messages: [{ role: 'user', content: 'copy: abcdef' }], max_tokens: 12 }), deps())
+    ).json()) as {
       choices: { message: { content: string } }[];
     };
-    const viaPrompt = (await (await handleCompletions('completion', post({ model, prompt: 'copy: abcdef\n', max_tokens: 12 }), deps())).json()) as { choices: { text: string }[] };
+    const viaPrompt = (await (await handleCompletions('completion', post({ model, prompt: 'copy: abcdef\n', max_tokens: 12 }), deps())).json()) as {
+      choices: { text: string }[];
+    };
     const full = viaPrompt.choices[0]!.text;
     assert.equal(viaChat.choices[0]!.message.content, full);
     assert.ok(full.length >= 3, `expected some output, got ${JSON.stringify(full)}`);
@@ -110,7 +117,9 @@ for (const model of [BUNDLED_AR_MODEL_ID, BUNDLED_DIFFUSION_MODEL_ID]) {
       const response = await handleCompletions('completion', post({ model, prompt: 'copy: abcdef\n', max_tokens: 12, stop: [stop, 'never'], stream }), deps());
       const { text, finishReason } = stream
         ? await readStream(response)
-        : ((r: { choices: { text: string; finish_reason: string }[] }) => ({ text: r.choices[0]!.text, finishReason: r.choices[0]!.finish_reason }))(await response.json());
+        : ((r: { choices: { text: string; finish_reason: string }[] }) => ({ text: r.choices[0]!.text, finishReason: r.choices[0]!.finish_reason }))(
+            await response.json(),
+          );
       assert.equal(text, full.slice(0, full.indexOf(stop)));
       assert.equal(finishReason, 'stop');
     }
@@ -118,7 +127,9 @@ for (const model of [BUNDLED_AR_MODEL_ID, BUNDLED_DIFFUSION_MODEL_ID]) {
 }
 
 test('diffusion: max_tokens below gen_length cuts the returned tokens (finish "length")', async () => {
-  const response = (await (await handleCompletions('completion', post({ model: BUNDLED_DIFFUSION_MODEL_ID, prompt: 'copy: abcdefghij\n', gen_length: 16, max_tokens: 4 }), deps())).json()) as {
+  const response = (await (
+    await handleCompletions('completion', post({ model: BUNDLED_DIFFUSION_MODEL_ID, prompt: 'copy: abcdefghij\n', gen_length: 16, max_tokens: 4 }), deps())
+  ).json()) as {
     choices: { text: string; finish_reason: string }[];
     usage: { completion_tokens: number };
     dlm: { settings: { gen_length: number } };
@@ -132,7 +143,11 @@ test('diffusion: max_tokens below gen_length cuts the returned tokens (finish "l
 test('a client that leaves mid-stream aborts the decode and frees the model', async () => {
   const d = deps();
   const controller = new AbortController();
-  const response = await handleCompletions('completion', post({ model: BUNDLED_DIFFUSION_MODEL_ID, prompt: 'copy: abc\n', gen_length: 512, steps: 512, stream: true }, controller.signal), d);
+  const response = await handleCompletions(
+    'completion',
+    post({ model: BUNDLED_DIFFUSION_MODEL_ID, prompt: 'copy: abc\n', gen_length: 512, steps: 512, stream: true }, controller.signal),
+    d,
+  );
   assert.equal(response.headers.get('Content-Type'), 'text/event-stream; charset=utf-8');
   const reader = response.body!.getReader();
   const first = new TextDecoder().decode((await reader.read()).value);

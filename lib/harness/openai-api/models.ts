@@ -33,8 +33,17 @@ export async function findServedModel(id: string): Promise<ServedModel> {
   const info = models.find((m) => m.id === id);
   const served = info ? servedOf(info) : null;
   if (served) return served;
-  const available = models.map(servedOf).filter((m) => m !== null).map((m) => m.info.id).join(', ') || 'none';
-  const why = !info ? 'does not exist' : info.decoding === 'remote' ? 'is a remote model (not served by this API)' : `cannot be used: ${info.problems.join('; ')}`;
+  const available =
+    models
+      .map(servedOf)
+      .filter((m) => m !== null)
+      .map((m) => m.info.id)
+      .join(', ') || 'none';
+  const why = !info
+    ? 'does not exist'
+    : info.decoding === 'remote'
+      ? 'is a remote model (not served by this API)'
+      : `cannot be used: ${info.problems.join('; ')}`;
   return Promise.reject(new ModelNotFoundError(`The model "${id}" ${why}; available: ${available}`));
 }
 

@@ -24,7 +24,14 @@ test('a chat request: messages (text parts joined), stop as a string or a list, 
     chat({
       messages: [
         { role: 'system', content: 'be brief' },
-        { role: 'user', content: [{ type: 'text', text: 'copy:' }, { type: 'text', text: 'ab' }], name: 'me' },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'copy:' },
+            { type: 'text', text: 'ab' },
+          ],
+          name: 'me',
+        },
         { role: 'assistant', content: null },
       ],
       stop: 'x',
@@ -64,7 +71,11 @@ test('every mistake names its parameter', () => {
   rejects(() => parseRequest(chat({ model: undefined }), 'chat'), 'model');
   rejects(() => parseRequest(chat({ messages: [] }), 'chat'), 'messages');
   rejects(() => parseRequest(chat({ messages: [{ role: 'wizard', content: 'x' }] }), 'chat'), 'messages[0].role');
-  rejects(() => parseRequest(chat({ messages: [{ role: 'user', content: [{ type: 'image_url', image_url: {} }] }] }), 'chat'), 'messages[0].content[0].type', 'unsupported_parameter');
+  rejects(
+    () => parseRequest(chat({ messages: [{ role: 'user', content: [{ type: 'image_url', image_url: {} }] }] }), 'chat'),
+    'messages[0].content[0].type',
+    'unsupported_parameter',
+  );
   rejects(() => parseRequest(chat({ n: 2 }), 'chat'), 'n', 'unsupported_parameter');
   rejects(() => parseRequest(chat({ stop: ['a', 'b', 'c', 'd', 'e'] }), 'chat'), 'stop');
   rejects(() => parseRequest(chat({ stop: [''] }), 'chat'), 'stop');
@@ -92,7 +103,11 @@ test('settings are read through the schema under OpenAI names; diffusion reads g
     outputCap: 8,
     lengthParam: 'gen_length',
   });
-  assert.deepEqual(readApiSettings(chat({ max_tokens: 16, steps: 'L' }), 'diffusion', 'm'), { settings: { maxNewTokens: 16, steps: 16 }, outputCap: 16, lengthParam: 'max_tokens' });
+  assert.deepEqual(readApiSettings(chat({ max_tokens: 16, steps: 'L' }), 'diffusion', 'm'), {
+    settings: { maxNewTokens: 16, steps: 16 },
+    outputCap: 16,
+    lengthParam: 'max_tokens',
+  });
   assert.equal(readApiSettings(chat({ steps: 'L/2' }), 'diffusion', 'm').settings.steps, 32); // of the default length, 64
   // a setting the engine does not read is refused, unless it is that setting's default
   assert.deepEqual(readApiSettings(chat({ top_p: 1, top_k: 0 }), 'diffusion', 'm').settings, {});
@@ -111,7 +126,20 @@ test('settings are read through the schema under OpenAI names; diffusion reads g
 });
 
 test('the settings used are echoed under the request names', () => {
-  const used = { maxNewTokens: 8, temperature: 0, topK: 0, topP: 1, seed: 0, minNewTokens: 0, steps: 4, blockLength: 8, remasking: 'low_confidence', threshold: null, factor: null, cache: 'none' } as const;
+  const used = {
+    maxNewTokens: 8,
+    temperature: 0,
+    topK: 0,
+    topP: 1,
+    seed: 0,
+    minNewTokens: 0,
+    steps: 4,
+    blockLength: 8,
+    remasking: 'low_confidence',
+    threshold: null,
+    factor: null,
+    cache: 'none',
+  } as const;
   assert.deepEqual(Object.keys(echoSettings(used, 'autoregressive')).sort(), ['max_tokens', 'min_tokens', 'seed', 'temperature', 'top_k', 'top_p']);
   assert.equal(echoSettings(used, 'diffusion').gen_length, 8);
   assert.equal(echoSettings(used, 'diffusion').steps, 4);

@@ -37,7 +37,8 @@ function contentText(content: unknown, param: string): string {
   return content
     .map((part, j) => {
       const type = (part as { type?: unknown } | null)?.type;
-      if (type !== 'text') throw new ParamError(`${param}[${j}].type`, `must be "text" (only text is supported), got ${JSON.stringify(type)}`, 'unsupported_parameter');
+      if (type !== 'text')
+        throw new ParamError(`${param}[${j}].type`, `must be "text" (only text is supported), got ${JSON.stringify(type)}`, 'unsupported_parameter');
       const text = (part as { text?: unknown }).text;
       if (typeof text !== 'string') throw invalid(`${param}[${j}].text`, 'must be a string');
       return text;
@@ -50,7 +51,8 @@ function readMessages(value: unknown): ChatMessage[] {
   return value.map((m, i) => {
     if (!m || typeof m !== 'object' || Array.isArray(m)) throw invalid(`messages[${i}]`, 'must be an object with role and content');
     const { role, content, name } = m as Record<string, unknown>;
-    if (typeof role !== 'string' || !(CHAT_ROLES as readonly string[]).includes(role)) throw invalid(`messages[${i}].role`, `must be one of ${CHAT_ROLES.join(', ')}, got ${JSON.stringify(role)}`);
+    if (typeof role !== 'string' || !(CHAT_ROLES as readonly string[]).includes(role))
+      throw invalid(`messages[${i}].role`, `must be one of ${CHAT_ROLES.join(', ')}, got ${JSON.stringify(role)}`);
     const message: ChatMessage = { role, content: content === null && role === 'assistant' ? '' : contentText(content, `messages[${i}].content`) };
     if (typeof name === 'string') message.name = name;
     return message;
@@ -59,7 +61,8 @@ function readMessages(value: unknown): ChatMessage[] {
 
 function readPrompt(value: unknown): string {
   const prompt = Array.isArray(value) && value.length === 1 ? value[0] : value;
-  if (Array.isArray(value) && value.length !== 1) throw new ParamError('prompt', 'must be one string (batches of prompts are not supported)', 'unsupported_parameter');
+  if (Array.isArray(value) && value.length !== 1)
+    throw new ParamError('prompt', 'must be one string (batches of prompts are not supported)', 'unsupported_parameter');
   if (typeof prompt !== 'string') throw invalid('prompt', 'must be a string (token-id prompts are not supported)');
   if (prompt === '') throw invalid('prompt', 'must not be empty');
   return prompt;
@@ -96,9 +99,11 @@ export function parseRequest(body: unknown, endpoint: Endpoint): ParsedRequest {
     const problem = compatProblem(name, raw[name]);
     if (problem) throw new ParamError(name, problem, 'unsupported_parameter');
   }
-  if (endpoint !== 'chat' && raw.max_completion_tokens !== undefined) throw new ParamError('max_completion_tokens', 'is a chat parameter: use max_tokens', 'unknown_parameter');
+  if (endpoint !== 'chat' && raw.max_completion_tokens !== undefined)
+    throw new ParamError('max_completion_tokens', 'is a chat parameter: use max_tokens', 'unknown_parameter');
   if (typeof raw.model !== 'string' || raw.model === '') throw invalid('model', 'is required: one of the ids GET /v1/models lists');
-  if (raw.n !== undefined && raw.n !== null && raw.n !== 1) throw new ParamError('n', `must be 1 (one choice per request), got ${JSON.stringify(raw.n)}`, 'unsupported_parameter');
+  if (raw.n !== undefined && raw.n !== null && raw.n !== 1)
+    throw new ParamError('n', `must be 1 (one choice per request), got ${JSON.stringify(raw.n)}`, 'unsupported_parameter');
   return {
     endpoint,
     model: raw.model,

@@ -64,7 +64,12 @@ export function completionResponse(identity: ResponseIdentity, outcome: DecodeOu
     identity.endpoint === 'chat'
       ? { index: 0, message: { role: 'assistant', content: outcome.text, refusal: null }, logprobs: null, finish_reason: outcome.finishReason }
       : { index: 0, text: prefix + outcome.text, logprobs: null, finish_reason: outcome.finishReason };
-  return { ...head(identity, identity.endpoint === 'chat' ? 'chat.completion' : 'text_completion'), choices: [choice], usage: usageOf(outcome), dlm: dlmSummary(identity, outcome) };
+  return {
+    ...head(identity, identity.endpoint === 'chat' ? 'chat.completion' : 'text_completion'),
+    choices: [choice],
+    usage: usageOf(outcome),
+    dlm: dlmSummary(identity, outcome),
+  };
 }
 
 export interface ChunkParts {
@@ -79,7 +84,12 @@ export function chunk(identity: ResponseIdentity, parts: ChunkParts) {
   const finish_reason = parts.finishReason ?? null;
   const choice =
     identity.endpoint === 'chat'
-      ? { index: 0, delta: parts.finishReason ? {} : { ...(parts.role ? { role: 'assistant' } : {}), content: parts.text ?? '' }, logprobs: null, finish_reason }
+      ? {
+          index: 0,
+          delta: parts.finishReason ? {} : { ...(parts.role ? { role: 'assistant' } : {}), content: parts.text ?? '' },
+          logprobs: null,
+          finish_reason,
+        }
       : { index: 0, text: parts.text ?? '', logprobs: null, finish_reason };
   return {
     ...head(identity, identity.endpoint === 'chat' ? 'chat.completion.chunk' : 'text_completion'),

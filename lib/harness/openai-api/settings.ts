@@ -110,6 +110,7 @@ export function echoSettings(used: DecodingSettings, engine: EngineKind): Record
 export function paramOfSettingsProblem(error: SettingsError, api: ApiSettings, engine: EngineKind): { param: string | null; code: string } {
   const key = error.setting;
   if (key === null) return { param: null, code: 'invalid_value' };
-  if (key === 'maxNewTokens') return { param: api.lengthParam, code: /exceeds the model's context/.test(error.message) ? 'context_length_exceeded' : 'invalid_value' };
+  if (key === 'maxNewTokens')
+    return { param: api.lengthParam, code: /exceeds the model's context/.test(error.message) ? 'context_length_exceeded' : 'invalid_value' };
   return { param: paramNames(readerOf(engine))[key] ?? null, code: 'invalid_value' };
 }

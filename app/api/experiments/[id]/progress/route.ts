@@ -12,7 +12,14 @@ export async function GET(_request: Request, { params }: { params: Promise<{ id:
     const experiment = await getExperimentById(id);
     if (!experiment) throw new ExperimentNotFoundError(id, '');
     const job = sweepJob(id);
-    return json({ status: experiment.status, job: job && { state: job.state, error: job.error, progress: job.progress && { done: job.progress.done, total: job.progress.total, etaMs: job.progress.etaMs, elapsedMs: job.progress.elapsedMs } } });
+    return json({
+      status: experiment.status,
+      job: job && {
+        state: job.state,
+        error: job.error,
+        progress: job.progress && { done: job.progress.done, total: job.progress.total, etaMs: job.progress.etaMs, elapsedMs: job.progress.elapsedMs },
+      },
+    });
   } catch (error) {
     return errorResponse(error);
   }

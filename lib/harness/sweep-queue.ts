@@ -7,7 +7,7 @@ import { createExperiment, type Experiment, finishQueuedExperiment, getExperimen
 import { cellStored, countStoredCells, isDuplicateCell, listCellKeys } from '../db/runs.ts';
 import { registerWorker, workerSeen, workerStopped, workerStoredCell } from '../db/workers.ts';
 import { captureEnvironment, type EnvironmentInfo } from '../env/environment.ts';
-import { UserError } from '../user-error.ts';
+import { ExperimentNotFoundError, UserError } from '../user-error.ts';
 import { DEFAULT_LEASE_SECONDS } from './queue-defaults.ts';
 import { ExperimentStopped } from './record.ts';
 import { type Cell, expandCells, type ExperimentSpec, parseSpec } from './spec.ts';
@@ -40,7 +40,7 @@ export async function requeueSweep(
 ): Promise<{ experiment: Experiment; enqueued: number; pending: number }> {
   const url = queueDatabaseUrl();
   const found = await getExperiment(idOrSlug);
-  if (!found) throw new UserError(`no experiment "${idOrSlug}" (see "dlm list")`);
+  if (!found) throw new ExperimentNotFoundError(idOrSlug);
   if (found.kind !== 'sweep') throw new UserError(`experiment ${found.id} is a ${found.kind}, not a sweep: only sweeps can be resumed`);
   if (found.status === 'running') throw new SweepRunningError(found.id);
   const spec = parseSpec((found.config as SweepConfig).spec);

@@ -8,7 +8,7 @@ import { RemoteRequestError } from '../engines/remote/errors.ts';
 import type { DecodingSettings, Engine, GenerationRequest, GenerationResult, SessionSettings } from '../engines/types.ts';
 import { captureEnvironment } from '../env/environment.ts';
 import { checkCompletions } from '../tasks/check.ts';
-import { UserError } from '../user-error.ts';
+import { ExperimentNotFoundError, UserError } from '../user-error.ts';
 import { type EvalRecord, mixedSuiteRecords, suiteRecords } from './eval-records.ts';
 import { completionFor, promptFor } from './prompt-form.ts';
 import { ExperimentStopped, finishAfter, recordExperiment, type RunExtras, storeFailure, storeResult } from './record.ts';
@@ -266,7 +266,7 @@ export class SweepRunningError extends UserError {
 export async function resumeSweep(idOrSlug: string, options: SweepOptions = {}): Promise<SweepOutcome> {
   let found = await getExperiment(idOrSlug);
   if (found?.status === 'running' && (await recoverAbandoned()).length > 0) found = await getExperiment(idOrSlug); // died since this process opened the database
-  if (!found) throw new UserError(`no experiment "${idOrSlug}" (see "dlm list")`);
+  if (!found) throw new ExperimentNotFoundError(idOrSlug);
   if (found.kind !== 'sweep') throw new UserError(`experiment ${found.id} is a ${found.kind}, not a sweep: only sweeps can be resumed`);
   if (found.status === 'running') throw new SweepRunningError(found.id);
   const config = found.config as SweepConfig;

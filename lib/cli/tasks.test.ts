@@ -100,7 +100,7 @@ test('list shows every family with its range', async () => {
   const rows = JSON.parse(stdout) as Array<{ name: string; minLength: number; maxLength: number }>;
   assert.deepEqual(
     rows.map((r) => `${r.name} ${r.minLength}..${r.maxLength}`),
-    ['copy 1..256', 'reverse 1..256', 'sort 1..256', 'add 1..255', 'code 8..256', 'expand 1..768'],
+    ['copy 1..256', 'reverse 1..256', 'sort 1..256', 'add 1..255', 'code 8..256', 'expand 1..1024'],
   );
 });
 

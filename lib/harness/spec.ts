@@ -199,7 +199,7 @@ export function parseSpec(input: unknown): ExperimentSpec {
     });
   }
 
-  // A length beyond a family's range (copy ends at 256, expand at 768) has no items of that task: its cells are
+  // A length beyond a family's range (copy ends at 256, expand at 1024) has no items of that task: its cells are
   // skipped, so one spec can take each task as far as it goes; a length or task with no cell at all is a mistake.
   const itemLengthsGiven = (raw.itemLengths ?? ITEM_LENGTHS[0]) as ItemLengths;
   lengths.forEach((length, i) => {

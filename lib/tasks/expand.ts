@@ -1,8 +1,8 @@
 // expand: run-length decoding, a long exact answer from a short prompt.
 //   prompt:  "expand: <letter><count>...\n"   letters a-z, neighbouring letters differ, counts 1..30
 //   answer:  each letter repeated its count times
-//   length:  the answer's length, 1..768 (a 512-character answer has a prompt of about 100 characters, so
-//            long outputs fit a 1,024-token context)
+//   length:  the answer's length, 1..1024 (a 512-character answer has a prompt of about 100 characters, so
+//            long outputs fit a 1,024-token context up to about 800; hosted models take the full range)
 //   check:   exact string match
 //   example: "expand: a3b12c7\n" -> "aaabbbbbbbbbbbbccccccc"
 // The answer needs counting: each run's end depends on every token of the run before it.
@@ -21,7 +21,7 @@ export const expandFamily: TaskFamily = {
   name: 'expand',
   description: `run-length decode letter+count pairs (counts 1..${EXPAND_MAX_COUNT}) into N letters`,
   minLength: 1,
-  maxLength: 768,
+  maxLength: 1024,
   checkedBy: 'exact-match',
   chat: {
     instruction: 'Expand this run-length code: each letter is repeated as many times as the number after it.',

@@ -167,14 +167,16 @@ def budget_lines(own_kind, summaries) -> str:
 
 def baseline_section(folder, kind) -> str:
     """The from-scratch diffusion model kept beside the adapted one, so a reader sees what adaptation bought."""
-    scratch = os.path.join(os.path.dirname(os.path.abspath(folder)), "tiny-llama-diffusion-scratch")
+    # Kept as a record (card, evaluations, summary) under models/baselines/; its weights are in git history.
+    scratch = os.path.join(os.path.dirname(os.path.abspath(folder)), "baselines", "tiny-llama-diffusion-scratch")
     if kind != "diffusion" or not os.path.isdir(scratch) or os.path.abspath(scratch) == os.path.abspath(folder):
         return ""
     ee, summary = read(scratch, "eval_engines.json"), read(scratch, "train_summary.json")
     total = total_compute(summary) if summary else None
     spent = f"{total['minutes']} CPU-minutes, {total['tokens']:,} tokens" if total else "see its card"
     return (f"\n### Baseline: the same network trained from scratch (`tiny-llama-diffusion-scratch`)\n\n"
-            f"The previous bundled diffusion model, kept as the from-scratch baseline: random initialisation, "
+            f"The previous bundled diffusion model, kept as the from-scratch baseline (its record is in "
+            f"`models/baselines/`; its weights are in git history, see that folder's README): random initialisation, "
             f"aligned logits (LLaDA), the same objective without the shift, {spent}. Through the engines, "
             f"steps = L (measured when it was bundled; its card has the details):\n\n" + engine_eval_table(ee))
 

@@ -142,7 +142,9 @@ export function mergeRows(a: readonly Row[], b: readonly Row[]): Row[] {
 
 /** The report's longer form of the hardware label: which CPU and how many threads, or which GPU and provider. */
 export function detailedHardwareLabel(env: ReportEnvironment): string {
-  return env.executionProvider === 'cpu' ? `CPU: ${env.cpuModel}, ${env.threads ?? 'default'} threads` : `GPU ${env.gpuModel ?? ''} (${env.executionProvider})`;
+  return env.executionProvider === 'cpu'
+    ? `CPU: ${env.cpuModel}, ${env.threads === null || env.threads === undefined ? 'default' : env.threads} thread${env.threads === 1 ? '' : 's'}`
+    : `GPU ${env.gpuModel ?? ''} (${env.executionProvider})`;
 }
 
 export const tasksOf = (aggregates: readonly Aggregate[]) => [...new Set(aggregates.map((a) => a.task))];

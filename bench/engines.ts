@@ -15,13 +15,13 @@ import { AutoModelForCausalLM, AutoTokenizer, env as transformersEnv } from '@hu
 import { parseArgs, intFlag, intListFlag } from '../lib/cli/args.ts';
 import { hardwareLabel, readSessionSettings } from '../lib/cli/decoding-flags.ts';
 import { createEngine, loadModel, type LoadedModel } from '../lib/engines/index.ts';
-import { CACHE_MODES, type DecodingSettings, type EngineKind, type GenerationResult } from '../lib/engines/types.ts';
+import { CACHE_MODES, type DecodingSettings, type EngineKind } from '../lib/engines/types.ts';
 import { captureEnvironment } from '../lib/env/environment.ts';
 import { availableBlockDiffusionModel, BUNDLED_AR_MODEL_ID, BUNDLED_DIFFUSION_MODEL_ID } from '../lib/harness/bundled-models.ts';
 import { type EvalRecord, suiteRecords } from '../lib/harness/eval-records.ts';
+import { runRecords } from '../lib/harness/run-records.ts';
 import { median } from '../lib/harness/stats.ts';
 import { projectRoot } from '../lib/paths.ts';
-import { checkCompletions } from '../lib/tasks/check.ts';
 import { diffusionVersusLlada, type LladaComparison, pytorchAvailable } from './llada-reference.ts';
 
 const args = parseArgs(process.argv.slice(2), { values: ['threads', 'ep', 'graph-opt', 'repeats', 'lengths', 'target-items', 'out'], switches: ['quick'] });
@@ -159,18 +159,19 @@ type NamedSetting = [name: string, model: LoadedModel, settings: Partial<Decodin
 async function measure(task: string, length: number, records: EvalRecord[], settings: NamedSetting[], latencyOnly: boolean): Promise<LatencyRow[]> {
   const rows: LatencyRow[] = [];
   for (const [name, model, s] of settings) {
-    const engine = createEngine(model);
-    await engine.generate({ prompt: records[0]!.prompt, settings: s });
-    const results: GenerationResult[] = [];
-    for (const record of records) results.push(await engine.generate({ prompt: record.prompt, settings: s }));
-    const checks = latencyOnly ? [] : await checkCompletions(records.map((r, i) => ({ ...r, completion: results[i]!.text })));
+    const runs = await runRecords(
+      createEngine(model),
+      records.map((record) => ({ prompt: record.prompt, settings: s, check: latencyOnly ? null : { record, completion: (text: string) => text } })),
+      { warmup: 1, repeats: 1 },
+    );
+    const results = runs.map((run) => run.results[0]!);
     rows.push({
       task,
       length,
       setting: name,
       engine: model.config.decoding,
       items: records.length,
-      passRate: latencyOnly ? null : checks.filter((c) => c.passed).length / records.length,
+      passRate: latencyOnly ? null : runs.filter((run) => run.passed).length / records.length,
       medianTotalMs: median(results.map((r) => r.timings.totalMs)),
       medianTtftMs: median(results.map((r) => r.timings.ttftMs)),
       medianForwardPasses: median(results.map((r) => r.timings.forwardPasses)),

@@ -1,13 +1,12 @@
 // Decodes task records with one engine and scores them: the core of `dlm eval` and the model-card numbers.
 import { type AnyModel, createAnyEngine, settingsForPrompt } from '../engines/any-model.ts';
-import { RemoteRequestError } from '../engines/remote/errors.ts';
 import { estimateTokens } from '../engines/remote/token-count.ts';
 import type { DecodingSettings, GenerationResult } from '../engines/types.ts';
-import { checkCompletions } from '../tasks/check.ts';
 import type { CheckResult } from '../tasks/types.ts';
 import { type StepsSpec, resolveSteps } from './steps.ts';
 import { type EvalRecord, outputLengthFor } from './eval-records.ts';
 import { completionFor, promptFor } from './prompt-form.ts';
+import { runRecords } from './run-records.ts';
 import { median, p95 } from './stats.ts';
 
 export interface EvalCell {
@@ -99,24 +98,22 @@ export async function evaluateRecords(
 ): Promise<Evaluation> {
   const plans = planRecords(model, records, given, steps, outputLength);
   const engine = createAnyEngine(model);
-  // Warm-up, untimed; a remote one that fails is no result (the first record then tries for itself).
-  await engine.generate({ prompt: plans[0]!.prompt, settings: plans[0]!.settings }).catch((error: unknown) => {
-    if (!(error instanceof RemoteRequestError)) throw error;
-  });
-  const results: (GenerationResult | null)[] = [];
-  const failures: (string | null)[] = [];
-  for (const plan of plans) {
-    try {
-      results.push(await engine.generate({ prompt: plan.prompt, settings: plan.settings }));
-      failures.push(null);
-    } catch (error) {
-      // A remote request that failed after its retries fails that item, with its reason, not the evaluation.
-      if (!(error instanceof RemoteRequestError)) throw error;
-      results.push(null);
-      failures.push(error.message);
-    }
-    onProgress?.(results.length, plans.length);
-  }
-  const checks = await checkCompletions(records.map((r, i) => ({ ...r, completion: results[i] ? completionFor(model, r, results[i]!.text) : undefined })));
+  const runs = await runRecords(
+    engine,
+    plans.map((plan, i) => ({
+      prompt: plan.prompt,
+      settings: plan.settings,
+      check: { record: records[i]!, completion: (text: string) => completionFor(model, records[i]!, text) },
+    })),
+    { warmup: 1, repeats: 1, onProgress },
+  );
+  // A remote request that failed after its retries fails that item, with its reason, not the evaluation.
+  const results = runs.map((run) => run.results[0] ?? null);
+  const failures = runs.map((run) => run.failure?.message ?? null);
+  const checks: CheckResult[] = runs.map((run, i) => ({
+    task_id: records[i]!.task_id,
+    passed: run.passed === true,
+    ...(run.checkError ? { error: run.checkError } : {}),
+  }));
   return { results, failures, prompts: plans.map((p) => p.prompt), settings: plans.map((p) => p.resolved), checks, cells: summarise(records, results, checks) };
 }

@@ -1,6 +1,6 @@
-// Fair timing: warm up untimed, then repeat and report medians. Used by compare, eval and the benchmarks.
+// Fair timing of one request: warm up untimed, then repeat and report medians (runRecords does the work).
 import type { Engine, GenerateOptions, GenerationRequest, GenerationResult } from '../engines/types.ts';
-import { median } from './stats.ts';
+import { runRecords } from './run-records.ts';
 
 export interface RepeatedMeasurement {
   results: GenerationResult[]; // the timed runs, in order
@@ -10,19 +10,19 @@ export interface RepeatedMeasurement {
   medianForwardMs: number; // median over every forward of every timed run
 }
 
+/** Throws a remote request's failure (the caller decides what a failed side means). */
 export async function measureRepeated(
   engine: Engine,
   request: GenerationRequest,
   { warmup = 1, repeats = 3, ...options }: GenerateOptions & { warmup?: number; repeats?: number } = {},
 ): Promise<RepeatedMeasurement> {
-  for (let i = 0; i < warmup; i++) await engine.generate(request, { signal: options.signal });
-  const results: GenerationResult[] = [];
-  for (let i = 0; i < repeats; i++) results.push(await engine.generate(request, i === 0 ? options : { signal: options.signal }));
-  return {
-    results,
-    medianTotalMs: median(results.map((r) => r.timings.totalMs)),
-    medianTtftMs: median(results.map((r) => r.timings.ttftMs)),
-    medianTokensPerSecond: median(results.map((r) => r.timings.tokensPerSecond)),
-    medianForwardMs: median(results.flatMap((r) => r.timings.forwardMs)),
-  };
+  const [run] = await runRecords(engine, [{ prompt: request.prompt, settings: request.settings ?? {} }], {
+    warmup,
+    repeats,
+    signal: options.signal,
+    onEvent: options.onEvent,
+  });
+  if (run!.failure) throw run!.failure;
+  const { results, medianTotalMs, medianTtftMs, medianTokensPerSecond, medianForwardMs } = run!;
+  return { results, medianTotalMs, medianTtftMs, medianTokensPerSecond, medianForwardMs };
 }

@@ -4,16 +4,15 @@
 import { getExperiment, recoverAbandoned, reopenExperiment, type Experiment } from '../db/experiments.ts';
 import { listCellKeys } from '../db/runs.ts';
 import { type AnyModel, createAnyEngine, isRemoteModel, loadAnyModel, paradigmOf, remoteHostsOf, settingsForPrompt } from '../engines/any-model.ts';
-import { RemoteRequestError } from '../engines/remote/errors.ts';
-import type { DecodingSettings, Engine, GenerationRequest, GenerationResult, SessionSettings } from '../engines/types.ts';
+import type { DecodingSettings, Engine, GenerationResult, SessionSettings } from '../engines/types.ts';
 import { captureEnvironment } from '../env/environment.ts';
-import { checkCompletions } from '../tasks/check.ts';
 import { ExperimentNotFoundError, UserError } from '../user-error.ts';
 import { type EvalRecord, mixedSuiteRecords, suiteRecords } from './eval-records.ts';
 import { completionFor, promptFor } from './prompt-form.ts';
 import { ExperimentStopped, finishAfter, recordExperiment, type RunExtras, storeFailure, storeResult } from './record.ts';
 import { type Cell, type EngineKind, expandCells, type ExperimentSpec, parseSpec, SpecError, taskHasLength } from './spec.ts';
 import { median } from './stats.ts';
+import { type RecordRun, runRecords } from './run-records.ts';
 import { resolveSteps } from './steps.ts';
 
 export interface SweepProgress {
@@ -98,14 +97,6 @@ export async function prepareSweep(spec: ExperimentSpec): Promise<Prepared> {
 }
 
 /** One untimed run; a remote one that fails is no result (the timed request then retries and records what happens). */
-async function warmUp(engine: Engine, request: GenerationRequest): Promise<void> {
-  try {
-    await engine.generate(request);
-  } catch (error) {
-    if (!(error instanceof RemoteRequestError)) throw error;
-  }
-}
-
 const recordOf = (p: Prepared, cell: Cell) => p.records.get(`${cell.task}|${cell.length}`)![cell.item]!;
 
 export interface CellContext {
@@ -124,22 +115,21 @@ export async function runCell(experimentId: string, spec: ExperimentSpec, prepar
   const prompt = promptFor(model, record);
   const settings = cellSettings(cell, spec, model, prompt);
   const warmKey = `${cell.engine}|${cell.setting.label}|${cell.length}`;
-  const repeats: GenerationResult[] = [];
-  let failure: string | null = null;
   const release = await context.acquire?.(model.info.id);
+  let run: RecordRun;
   try {
-    if (!context.warmed.has(warmKey)) {
-      for (let i = 0; i < spec.warmup; i++) await warmUp(engine, { prompt, settings });
-      context.warmed.add(warmKey);
-    }
-    for (let r = 0; r < spec.repeats; r++) repeats.push(await engine.generate({ prompt, settings }, { signal: context.signal }));
-  } catch (error) {
-    // A remote request that failed after its retries is a failed run with its reason, never a failed sweep.
-    if (!(error instanceof RemoteRequestError)) throw error;
-    failure = error.message;
+    [run] = (await runRecords(engine, [{ prompt, settings, check: { record, completion: (text) => completionFor(model, record, text) } }], {
+      warmup: context.warmed.has(warmKey) ? 0 : spec.warmup,
+      repeats: spec.repeats,
+      signal: context.signal,
+    })) as [RecordRun];
+    context.warmed.add(warmKey);
   } finally {
     release?.();
   }
+  const repeats = run.results;
+  // A remote request that failed after its retries is a failed run with its reason, never a failed sweep.
+  const failure = run.failure?.message ?? null;
   if (repeats.some((r) => r.stopReason === 'cancelled')) throw new ExperimentStopped(context.stopStatus ?? 'cancelled');
   const stamp = context.stamp ?? {};
   if (failure !== null) {
@@ -157,27 +147,26 @@ export async function runCell(experimentId: string, spec: ExperimentSpec, prepar
   }
   // The stored output is the first repeat's (all are identical at temperature 0; with sampling the seed fixes it).
   const first = repeats[0]!;
-  const [check] = await checkCompletions([{ ...record, completion: completionFor(model, record, first.text) }]);
   const timed: GenerationResult = {
     ...first,
     timings: {
       ...first.timings,
-      totalMs: median(repeats.map((r) => r.timings.totalMs)),
-      ttftMs: median(repeats.map((r) => r.timings.ttftMs)),
+      totalMs: run.medianTotalMs,
+      ttftMs: run.medianTtftMs,
     },
   };
   await storeResult(experimentId, model, prompt, timed, {
     taskId: record.task,
     itemId: record.task_id,
-    passed: check!.passed,
-    error: check!.error ?? null,
+    passed: run.passed,
+    error: run.checkError,
     cellKey: cell.key,
     setting: cell.setting.label,
     sample: cell.sample,
     latencyOnly: cell.latencyOnly,
     timings: {
       repeats: repeats.map((r) => ({ totalMs: r.timings.totalMs, ttftMs: r.timings.ttftMs })),
-      medianForwardMs: median(repeats.flatMap((r) => r.timings.forwardMs)),
+      medianForwardMs: run.medianForwardMs,
     },
     ...stamp,
   });

@@ -7,16 +7,8 @@ import {
   type FieldNames,
   readDecodingFields,
   type ReadSettings,
-  type StepsSpec,
 } from '../engines/decoding-schema.ts';
-import {
-  type DecodingSettings,
-  EXECUTION_PROVIDERS,
-  type ExecutionProvider,
-  GRAPH_OPTIMIZATION_LEVELS,
-  type GraphOptimizationLevel,
-  type SessionSettings,
-} from '../engines/types.ts';
+import { EXECUTION_PROVIDERS, type ExecutionProvider, GRAPH_OPTIMIZATION_LEVELS, type GraphOptimizationLevel, type SessionSettings } from '../engines/types.ts';
 import { hardwareLabel as hardwareLabelOf } from '../env/environment.ts';
 import { FieldError } from '../user-error.ts';
 import { intFlag, type ParsedArgs, UsageError } from './args.ts';
@@ -70,15 +62,6 @@ export function readDecodingFlags(args: ParsedArgs): ReadSettings {
     if (error instanceof FieldError) throw new UsageError(`${error.field} ${error.problem}`);
     throw error;
   }
-}
-
-export function readStepsSpec(args: ParsedArgs): StepsSpec | undefined {
-  return readDecodingFlags(args).steps;
-}
-
-/** Decoding settings given on the command line (steps as an absolute number only, see readStepsSpec). */
-export function readDecodingSettings(args: ParsedArgs): Partial<DecodingSettings> {
-  return readDecodingFlags(args).settings;
 }
 
 const PROVIDERS: readonly string[] = EXECUTION_PROVIDERS;

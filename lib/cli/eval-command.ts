@@ -6,15 +6,7 @@ import { type EvalRecord, fileRecords, suiteRecords } from '../harness/eval-reco
 import { evaluateRecords } from '../harness/evaluate.ts';
 import { recordExperiment, storeFailure, storeResult } from '../harness/record.ts';
 import { intFlag, intListFlag, parseArgs, UsageError } from './args.ts';
-import {
-  DECODING_HELP,
-  DECODING_VALUE_FLAGS,
-  hardwareLabel,
-  readDecodingSettings,
-  readSessionSettings,
-  readStepsSpec,
-  SESSION_VALUE_FLAGS,
-} from './decoding-flags.ts';
+import { DECODING_HELP, DECODING_VALUE_FLAGS, hardwareLabel, readDecodingFlags, readSessionSettings, SESSION_VALUE_FLAGS } from './decoding-flags.ts';
 
 export const EVAL_HELP = `Usage: dlm eval --model ID (--task NAME [--lengths 8,32,64] [--n N] [--seed S] | --file FILE.jsonl) [options] [--json]
 
@@ -55,8 +47,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
     : await fileRecords(file!);
 
   const session = readSessionSettings(args);
-  const given = readDecodingSettings(args);
-  const stepsSpec = readStepsSpec(args);
+  const { settings: given, steps: stepsSpec } = readDecodingFlags(args);
   const model = await loadAnyModel(modelId, session);
   const environment = captureEnvironment({
     executionProvider: session.executionProvider,

@@ -10,9 +10,8 @@ import {
   DECODING_HELP,
   DECODING_VALUE_FLAGS,
   hardwareLabel,
-  readDecodingSettings,
+  readDecodingFlags,
   readSessionSettings,
-  readStepsSpec,
   resolveSteps,
   SESSION_VALUE_FLAGS,
 } from './decoding-flags.ts';
@@ -42,9 +41,10 @@ export async function generateCommand(argv: string[]): Promise<number> {
   if (!modelId) throw new UsageError('--model is required (see "dlm models")');
   if (prompt === undefined || prompt === '') throw new UsageError('--prompt is required and must not be empty');
   const session = readSessionSettings(args);
-  const settings = readDecodingSettings(args);
+  const flags = readDecodingFlags(args);
+  const settings = flags.settings;
   const model = await loadAnyModel(modelId, session, readDtypeFlag(args));
-  const steps = resolveSteps(readStepsSpec(args), settings.maxNewTokens ?? DEFAULT_MAX_NEW_TOKENS);
+  const steps = resolveSteps(flags.steps, settings.maxNewTokens ?? DEFAULT_MAX_NEW_TOKENS);
   if (steps !== undefined) settings.steps = steps;
   // The shell turns "\n" typed in a prompt into two characters; task prompts need a real newline.
   const text = prompt.replace(/\\n/g, '\n');

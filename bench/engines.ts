@@ -159,9 +159,13 @@ type NamedSetting = [name: string, model: LoadedModel, settings: Partial<Decodin
 async function measure(task: string, length: number, records: EvalRecord[], settings: NamedSetting[], latencyOnly: boolean): Promise<LatencyRow[]> {
   const rows: LatencyRow[] = [];
   for (const [name, model, s] of settings) {
+    const engine = createEngine(model);
     const runs = await runRecords(
-      createEngine(model),
-      records.map((record) => ({ prompt: record.prompt, settings: s, check: latencyOnly ? null : { record, completion: (text: string) => text } })),
+      engine,
+      records.map((record) => ({
+        request: engine.resolve({ prompt: record.prompt, settings: s }),
+        check: latencyOnly ? null : { record, completion: (text: string) => text },
+      })),
       { warmup: 1, repeats: 1 },
     );
     const results = runs.map((run) => run.results[0]!);

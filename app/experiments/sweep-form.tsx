@@ -1,6 +1,7 @@
 'use client';
 // Starts a sweep (the same spec as `dlm bench`) as a background job and shows its progress until it ends.
 import { useEffect, useState } from 'react';
+import type { QueueProgress } from '@/lib/harness/worker-progress.ts';
 import { authorizedFetch } from '../token-dialog.tsx';
 
 export const DEFAULT_SMALL_SWEEP = {
@@ -13,10 +14,14 @@ export const DEFAULT_SMALL_SWEEP = {
   repeats: 1,
 };
 
-interface Progress {
+export interface Progress {
   status: string;
   job: { state: string; error: string | null; progress: { done: number; total: number; etaMs: number | null } | null } | null;
+  queue?: QueueProgress | null; // a queued sweep (PostgreSQL): its cells are run by `dlm worker`s
 }
+
+/** Running here, or queued for workers: the progress keeps being polled. */
+export const isLive = (status: string) => status === 'running' || status === 'queued';
 
 /** Which input shows a spec error: "lengths[1]" → lengths, "diffusion[0].steps[0]" → steps. */
 function inputFor(field: string): string {
@@ -38,14 +43,16 @@ export function useSweepProgress(id: string | null) {
     if (!id) return;
     let stopped = false;
     const poll = async () => {
+      let status = 'running';
       while (!stopped) {
         const response = await fetch(`/api/experiments/${id}/progress`, { cache: 'no-store' }).catch(() => null);
         if (response?.ok) {
           const body = (await response.json()) as Progress;
           setProgress(body);
-          if (body.status !== 'running') return;
+          status = body.status;
+          if (!isLive(status)) return;
         }
-        await new Promise((r) => setTimeout(r, 500));
+        await new Promise((r) => setTimeout(r, status === 'queued' ? 2000 : 500)); // a queued sweep's workers report less often
       }
     };
     void poll();
@@ -56,10 +63,12 @@ export function useSweepProgress(id: string | null) {
   return progress;
 }
 
+/** `onDone`: once the sweep no longer runs here (finished, stopped, or handed to the queue's workers). */
 export function SweepProgress({ id, onDone }: { id: string; onDone?: () => void }) {
   const progress = useSweepProgress(id);
-  const p = progress?.job?.progress;
-  const running = !progress || progress.status === 'running';
+  const queue = progress?.queue;
+  const p = progress?.job?.progress ?? (queue ? { done: queue.stored, total: queue.total ?? queue.stored, etaMs: null } : undefined);
+  const running = !progress || isLive(progress.status);
   useEffect(() => {
     if (progress && progress.status !== 'running') onDone?.();
   }, [progress, onDone]);
@@ -69,9 +78,15 @@ export function SweepProgress({ id, onDone }: { id: string; onDone?: () => void 
       <span>
         {p ? `${p.done} / ${p.total} runs` : 'starting…'}
         {running && p?.etaMs != null && ` · about ${Math.ceil(p.etaMs / 1000)} s left`}
-        {!running && ` · ${progress!.status}`}
+        {(!running || queue) && ` · ${progress!.status}`}
+        {queue && (queue.waitingForWorker ? ', no worker alive: start one with "dlm worker"' : `, ${queue.alive} worker${queue.alive === 1 ? '' : 's'} alive`)}
         {progress?.job?.error && ` · ${progress.job.error}`}
       </span>{' '}
+      {queue && (
+        <a href={`/experiments/${id}`} data-testid="open-experiment">
+          Its workers →
+        </a>
+      )}{' '}
       {running ? (
         <button type="button" onClick={() => void authorizedFetch(`/api/experiments/${id}/cancel`, { method: 'POST' })} data-testid="cancel-sweep">
           Cancel

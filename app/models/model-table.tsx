@@ -33,6 +33,11 @@ export function ModelTable({ models }: { models: ModelInfo[] }) {
             <td className="mono">{m.id}</td>
             <td>
               {m.decoding ? <span className={`badge ${m.decoding}`}>{m.decoding}</span> : '—'}
+              {m.decodingInferred && (
+                <div className="muted" data-testid="decoding-inferred">
+                  {m.decodingInferred}
+                </div>
+              )}
               {m.remote && (
                 <div className="muted" data-testid="remote-model">
                   {m.remote.paradigm} via {m.remote.host} ({m.remote.model}){m.remote.apiKeyEnv && !apiKeyIsSet(m.remote) ? ` · set ${m.remote.apiKeyEnv}` : ''}

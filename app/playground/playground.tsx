@@ -7,7 +7,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { authorizedFetch } from '../token-dialog.tsx';
 import { REMASKING_POLICIES } from '@/lib/engines/settings.ts';
 import { CACHE_MODES } from '@/lib/engines/types.ts';
-import type { ModelChoice, ModelChoices } from '@/lib/harness/model-choices.ts';
+import type { ModelChoices } from '@/lib/harness/model-choices.ts';
 import type { PlaygroundEvent } from '@/lib/harness/playground.ts';
 import {
   blockSpeedup,
@@ -45,6 +45,7 @@ export function Playground({
 }) {
   const [arModel, setArModel] = useState(modelChoices?.autoregressive[0]?.id ?? '');
   const [dfModel, setDfModel] = useState(modelChoices?.diffusion[0]?.id ?? '');
+  const [dtype, setDtype] = useState<Record<'autoregressive' | 'diffusion', string>>({ autoregressive: '', diffusion: '' }); // '' = the folder's own graph
   const [mode, setMode] = useState<'item' | 'prompt'>('item');
   const [prompt, setPrompt] = useState('copy: k3x9ab\n');
   const [task, setTask] = useState(tasks[0] ?? 'copy');
@@ -144,7 +145,7 @@ export function Playground({
       seed: num(seed),
       threads: num(threads),
       store,
-      ...(modelChoices ? { models: { autoregressive: arModel, diffusion: dfModel } } : {}),
+      ...(modelChoices ? { models: { autoregressive: arModel, diffusion: dfModel }, dtype } : {}),
     };
     const controller = new AbortController();
     abort.current = controller;
@@ -252,7 +253,7 @@ export function Playground({
         </fieldset>
         <fieldset>
           <legend>Autoregressive</legend>
-          <ModelPicker side="autoregressive" choices={modelChoices?.autoregressive} value={arModel} onChange={setArModel} errors={errors} />
+          <ModelPicker side="autoregressive" choices={modelChoices} value={arModel} onChange={setArModel} dtype={[dtype, setDtype]} errors={errors} />
           <div className="row">
             {(['maxNewTokens', 'temperature', 'topK', 'topP'] as const).map((k) => (
               <label key={k}>
@@ -272,7 +273,7 @@ export function Playground({
         </fieldset>
         <fieldset>
           <legend>Diffusion</legend>
-          <ModelPicker side="diffusion" choices={modelChoices?.diffusion} value={dfModel} onChange={setDfModel} errors={errors} />
+          <ModelPicker side="diffusion" choices={modelChoices} value={dfModel} onChange={setDfModel} dtype={[dtype, setDtype]} errors={errors} />
           <div className="row">
             {(['maxNewTokens', 'steps', 'blockLength', 'threshold', 'factor', 'temperature'] as const).map((k) => (
               <label key={k}>
@@ -446,38 +447,69 @@ function Verdict({ passed }: { passed: boolean | null | undefined }) {
   );
 }
 
-/** Each panel's model: any local model of its kind or remote model of its paradigm (shown when there is a choice). */
+/**
+ * Each panel's model: any local model of its kind or remote model of its paradigm (shown when there is a choice),
+ * and its ONNX variant (fp32, fp16, q4, ...: shown when the model has more than one it can load).
+ */
 function ModelPicker({
   side,
   choices,
   value,
   onChange,
+  dtype: [dtype, onDtype],
   errors,
 }: {
   side: 'autoregressive' | 'diffusion';
-  choices?: ModelChoice[];
+  choices: ModelChoices | null;
   value: string;
   onChange: (id: string) => void;
+  dtype: [Record<'autoregressive' | 'diffusion', string>, (dtype: Record<'autoregressive' | 'diffusion', string>) => void]; // each panel's variant, '' = default
   errors: Record<string, string>;
 }) {
-  if (!choices || choices.length < 2) return null;
+  const options = choices?.[side];
+  const chosen = options?.find((c) => c.id === value);
+  const prefix = side === 'autoregressive' ? 'ar' : 'df';
   return (
-    <label className="model-picker">
-      Model
-      <select value={value} onChange={(e) => onChange(e.target.value)} data-testid={`${side === 'autoregressive' ? 'ar' : 'df'}-model`}>
-        {choices.map((c) => (
-          <option key={c.id} value={c.id} disabled={c.unavailable !== null}>
-            {c.id}
-            {c.remote ? ' (remote)' : ''}
-            {c.unavailable ? ` — ${c.unavailable}` : ''}
-          </option>
-        ))}
-      </select>
-      {choices.find((c) => c.id === value)?.remote && (
-        <span className="muted">{side === 'diffusion' ? 'remote: only length, temperature and seed apply; ' : ''}figures include the network</span>
+    <>
+      {options && options.length >= 2 && (
+        <label className="model-picker">
+          Model
+          <select
+            value={value}
+            onChange={(e) => {
+              onChange(e.target.value);
+              onDtype({ ...dtype, [side]: '' }); // another model: its own default graph
+            }}
+            data-testid={`${prefix}-model`}
+          >
+            {options.map((c) => (
+              <option key={c.id} value={c.id} disabled={c.unavailable !== null}>
+                {c.id}
+                {c.remote ? ' (remote)' : ''}
+                {c.unavailable ? ` — ${c.unavailable}` : ''}
+              </option>
+            ))}
+          </select>
+          {chosen?.remote && (
+            <span className="muted">{side === 'diffusion' ? 'remote: only length, temperature and seed apply; ' : ''}figures include the network</span>
+          )}
+          <FieldMessage field={`models.${side}`} errors={errors} />
+        </label>
       )}
-      <FieldMessage field={`models.${side}`} errors={errors} />
-    </label>
+      {chosen && chosen.dtypes.length >= 2 && (
+        <label className="model-picker">
+          ONNX variant
+          <select value={dtype[side] || chosen.dtypes[0]} onChange={(e) => onDtype({ ...dtype, [side]: e.target.value })} data-testid={`${prefix}-dtype`}>
+            {chosen.dtypes.map((d) => (
+              <option key={d} value={d}>
+                {d}
+              </option>
+            ))}
+          </select>
+          <FieldMessage field={`dtype.${side}`} errors={errors} />
+        </label>
+      )}
+    </>
   );
 }
 

@@ -26,6 +26,7 @@ import {
   filterRuns,
   detailedHardwareLabel,
   lengthsOf,
+  measuredOn,
   pageOf,
   passCell,
   type ReportData,
@@ -95,18 +96,19 @@ export function Lines({ series, errorKey }: { series: Series[]; errorKey?: boole
 export function ExperimentView({ report, readOnly, shareUrl }: { report: ReportData; readOnly: boolean; shareUrl: string }) {
   const { experiment, aggregates, runs } = report;
   const tasks = tasksOf(aggregates);
-  const [task, setTask] = useState(tasks[0] ?? '');
+  const [chosenTask, setTask] = useState(tasks[0] ?? '');
+  const task = tasks.includes(chosenTask) ? chosenTask : (tasks[0] ?? ''); // runs may arrive after the first render (a reload when a sweep ends)
   const [overlay, setOverlay] = useState<ReportData | null>(null);
   const hardware = detailedHardwareLabel(experiment.environment);
   const pair = playgroundPair(report); // a saved playground pair: its side-by-side instead of charts against length
   const cpu = experiment.environment.executionProvider === 'cpu';
 
   const mine = aggregates.filter((a) => a.task === task);
-  const { series, all, speedupSeries, latency, speedup, passRate, frontier } = reportCharts(aggregates, task, overlay?.aggregates);
+  const { series, all, stepSeries, speedupSeries, latency, speedup, passRate, frontier } = reportCharts(aggregates, task, overlay?.aggregates);
   const perStep = useMemo(() => tokensPerStep(runs, task), [runs, task]);
 
   const lengths = lengthsOf(aggregates);
-  const note = `measured on ${hardware}`;
+  const note = measuredOn(mine, hardware); // a sweep's workers may have run on several kinds of hardware
 
   return (
     <div className="report">
@@ -213,7 +215,7 @@ export function ExperimentView({ report, readOnly, shareUrl }: { report: ReportD
               data={perStep}
             >
               <LengthChart data={perStep} lengths={lengths} y={<YAxis {...yAxisTitled('tokens / step')} />}>
-                <Lines series={series.filter((s) => s.engine !== 'autoregressive')} />
+                <Lines series={stepSeries} />
               </LengthChart>
             </ChartCard>
           </div>

@@ -42,6 +42,8 @@ export class ReportPage {
   readonly resumeBanner: Locator;
   readonly resume: Locator;
   readonly progress: Locator;
+  readonly workersPanel: Locator; // a queued sweep's workers (PostgreSQL)
+  readonly noWorkerAlive: Locator;
 
   constructor(readonly page: Page) {
     this.title = page.getByTestId('experiment-title');
@@ -49,6 +51,8 @@ export class ReportPage {
     this.resumeBanner = page.getByTestId('resume-banner');
     this.resume = page.getByTestId('resume');
     this.progress = page.getByTestId('sweep-progress');
+    this.workersPanel = page.getByTestId('workers-panel');
+    this.noWorkerAlive = page.getByTestId('no-worker-alive');
     this.shareUrl = page.getByTestId('share-url');
     this.runRows = page.getByTestId('run-row');
     this.environment = page.getByTestId('environment');
@@ -56,5 +60,9 @@ export class ReportPage {
 
   chart(id: string): Locator {
     return this.page.getByTestId(`chart-${id}`);
+  }
+
+  worker(name: string): Locator {
+    return this.page.locator(`[data-testid="worker-row"][data-worker="${name}"]`);
   }
 }

@@ -1,6 +1,7 @@
 // `dlm bench`: runs a sweep from a spec file or flags (lib/harness/sweep.ts), with a progress bar and ETA on
 // stderr; Ctrl-C stops between runs and marks the experiment interrupted; `--resume ID` runs what is missing.
 import { readFile } from 'node:fs/promises';
+import { EXECUTION_PROVIDERS } from '../engines/types.ts';
 import { loadReport, shareUrl } from '../harness/report.ts';
 import { ExperimentStopped } from '../harness/record.ts';
 import { type SweepOutcome, type SweepProgress, resumeSweep, startSweep } from '../harness/sweep.ts';
@@ -33,7 +34,7 @@ Spec (JSON; only "tasks" and "lengths" are required):
   diffusion never commits <eos> before L) and never count for pass rates.
 Flags (instead of --spec):
   --title T  --tasks LIST  --lengths LIST  --items N  --steps LIST (e.g. L,L/4)  --threshold LIST  --factor LIST
-  --samples N  --seed S  --threads N  --ep cpu|cuda|webgpu  --warmup N  --repeats N  --latency-only`;
+  --samples N  --seed S  --threads N  --ep ${EXECUTION_PROVIDERS.join('|')}  --warmup N  --repeats N  --latency-only`;
 
 function specFromFlags(args: ParsedArgs): Record<string, unknown> {
   const list = (name: string) =>

@@ -9,6 +9,7 @@ import {
   type ReadSettings,
 } from '../engines/decoding-schema.ts';
 import { EXECUTION_PROVIDERS, type ExecutionProvider, GRAPH_OPTIMIZATION_LEVELS, type GraphOptimizationLevel, type SessionSettings } from '../engines/types.ts';
+import { assertExecutionProvider } from '../engines/execution-providers.ts';
 import { hardwareLabel as hardwareLabelOf } from '../env/environment.ts';
 import { FieldError } from '../user-error.ts';
 import { intFlag, type ParsedArgs, UsageError } from './args.ts';
@@ -22,6 +23,7 @@ const DECODING_FLAG_NAMES: FieldNames = {
   steps: 'steps',
   blockLength: 'block',
   remasking: 'remasking',
+  schedule: 'schedule',
   threshold: 'threshold',
   factor: 'factor',
   cache: 'cache',
@@ -42,6 +44,7 @@ ${flagHelp('minNewTokens', 'N')}
 ${flagHelp('steps', 'S')}
 ${flagHelp('blockLength', 'B')}
 ${flagHelp('remasking', 'P')}
+${flagHelp('schedule', 'S')}
 ${flagHelp('threshold', 'X')}
 ${flagHelp('factor', 'F')}
 ${flagHelp('cache', 'MODE')}
@@ -50,7 +53,7 @@ ${flagHelp('topK', 'K')}
 ${flagHelp('topP', 'P')}
 ${flagHelp('seed', 'N')}
 Session (the same for both engines):
-  --ep cpu|cuda|webgpu   execution provider (default cpu)
+  ${`--ep ${EXECUTION_PROVIDERS.join('|')}`.padEnd(17)}  execution provider (default cpu; a GPU one must be installed)
   --threads N        ORT intra-op threads (default: onnxruntime's choice)
   --graph-opt LEVEL  disabled | basic | extended | all (default all)`;
 
@@ -70,6 +73,7 @@ const LEVELS: readonly string[] = GRAPH_OPTIMIZATION_LEVELS;
 export function readSessionSettings(args: ParsedArgs): SessionSettings {
   const ep = (args.values.get('ep') ?? 'cpu') as ExecutionProvider;
   if (!PROVIDERS.includes(ep)) throw new UsageError(`--ep must be one of ${PROVIDERS.join(', ')}, got "${ep}"`);
+  assertExecutionProvider(ep); // before any model loads: what is missing and the command that installs it
   const level = (args.values.get('graph-opt') ?? 'all') as GraphOptimizationLevel;
   if (!LEVELS.includes(level)) throw new UsageError(`--graph-opt must be one of ${LEVELS.join(', ')}, got "${level}"`);
   return { executionProvider: ep, intraOpThreads: intFlag(args, 'threads', undefined, 1, 256) ?? null, graphOptimizationLevel: level };

@@ -1,5 +1,6 @@
 // `dlm diff A B`: the same cells of two experiments side by side, differences marked.
 import type { Aggregate } from '../harness/aggregate.ts';
+import { mixesHardware } from '../harness/hardware.ts';
 import { loadReport } from '../harness/report.ts';
 import { parseArgs, UsageError } from './args.ts';
 import { aggregateRow } from '../harness/export.ts';
@@ -12,7 +13,8 @@ Cells (engine × setting × task × length) of experiments A and B side by side:
 rate and B − A. Marks: "*" latency differs by more than 10%, "!" the pass rates' Wilson 95% intervals do not
 overlap, "only A"/"only B" a cell one of them lacks.`;
 
-const key = (a: Aggregate) => `${a.length}|${a.task}|${a.engine}|${a.setting}`;
+// The hardware is part of a cell only inside an experiment whose workers ran on several (the headers say each one's).
+const key = (a: Aggregate, byHardware: boolean) => `${a.length}|${a.task}|${a.engine}|${a.setting}${byHardware && a.hardware ? ` on ${a.hardware}` : ''}`;
 const disjoint = (a: Aggregate, b: Aggregate) =>
   !!a.passRateInterval && !!b.passRateInterval && (a.passRateInterval.high < b.passRateInterval.low || b.passRateInterval.high < a.passRateInterval.low);
 
@@ -24,7 +26,7 @@ export async function diffCommand(argv: string[]): Promise<number> {
   }
   if (args.positionals.length !== 2) throw new UsageError('give two experiment ids: dlm diff A B');
   const [a, b] = await Promise.all(args.positionals.map((id) => loadReport(id)));
-  const byKey = (aggregates: Aggregate[]) => new Map(aggregates.map((x) => [key(x), x]));
+  const byKey = (aggregates: Aggregate[]) => new Map(aggregates.map((x) => [key(x, mixesHardware(aggregates)), x]));
   const left = byKey(a!.aggregates);
   const right = byKey(b!.aggregates);
   const keys = [...new Set([...left.keys(), ...right.keys()])];

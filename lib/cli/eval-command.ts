@@ -6,6 +6,7 @@ import { type EvalRecord, fileRecords, suiteRecords } from '../harness/eval-reco
 import { evaluateRecords } from '../harness/evaluate.ts';
 import { recordExperiment, storeFailure, storeResult } from '../harness/record.ts';
 import { intFlag, intListFlag, parseArgs, UsageError } from './args.ts';
+import { DTYPE_HELP, readDtypeFlag } from './dtype-flag.ts';
 import { DECODING_HELP, DECODING_VALUE_FLAGS, hardwareLabel, readDecodingFlags, readSessionSettings, SESSION_VALUE_FLAGS } from './decoding-flags.ts';
 
 export const EVAL_HELP = `Usage: dlm eval --model ID (--task NAME [--lengths 8,32,64] [--n N] [--seed S] | --file FILE.jsonl) [options] [--json]
@@ -14,7 +15,9 @@ Decodes held-out task records (the eval split) or a JSONL file (task-suite or Hu
 pass rate, median and p95 latency per (task, length). Output length per record: the task's answer budget
 (copy/reverse/sort/code: length, add: length+1), unless --max-tokens is given. One warm-up run first.
   --no-store         do not save the runs in the database
-${DECODING_HELP}`;
+${DECODING_HELP}
+Model:
+${DTYPE_HELP}`;
 
 function progressReporter(total: number) {
   const started = performance.now();
@@ -30,7 +33,7 @@ function progressReporter(total: number) {
 
 export async function evalCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, {
-    values: ['model', 'task', 'lengths', 'n', 'file', ...DECODING_VALUE_FLAGS, ...SESSION_VALUE_FLAGS],
+    values: ['model', 'task', 'lengths', 'n', 'file', 'dtype', ...DECODING_VALUE_FLAGS, ...SESSION_VALUE_FLAGS],
     switches: ['json', 'no-store', 'help'],
   });
   if (args.switches.has('help')) {
@@ -48,7 +51,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
 
   const session = readSessionSettings(args);
   const { settings: given, steps: stepsSpec } = readDecodingFlags(args);
-  const model = await loadAnyModel(modelId, session);
+  const model = await loadAnyModel(modelId, session, readDtypeFlag(args));
   const environment = captureEnvironment({
     executionProvider: session.executionProvider,
     threads: session.intraOpThreads,

@@ -2,6 +2,7 @@
 import type { Experiment } from '../db/experiments.ts';
 import type { Aggregate } from '../harness/aggregate.ts';
 import { formatCost } from '../harness/cost-format.ts';
+import { mixesHardware } from '../harness/hardware.ts';
 import { textTable } from './text-table.ts';
 
 export { formatCost };
@@ -38,11 +39,13 @@ export function summaryTable(aggregates: readonly Aggregate[]): string {
     'speedup 95% CI',
     'pass vs cache=none',
   ];
+  // A sweep whose workers ran on several kinds of hardware: one row per hardware, each named.
+  const byHardware = mixesHardware(aggregates);
   const rows = aggregates.map((a) => [
     String(a.length),
     a.task,
     a.engine === 'autoregressive' ? 'AR' : a.engine === 'block_diffusion' ? 'block' : 'diffusion',
-    a.setting,
+    byHardware && a.hardware ? `${a.setting} on ${a.hardware}` : a.setting,
     String(a.runs),
     a.latencyOnly ? 'latency-only' : pct(a.passRate),
     a.passRateInterval ? `${pct(a.passRateInterval.low)}–${pct(a.passRateInterval.high)}` : '-',

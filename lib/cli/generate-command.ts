@@ -1,5 +1,5 @@
 // `dlm generate`: one prompt through one model, with timings; `--trace` shows the diffusion canvas per step.
-import { createAnyEngine, engineKindOf, isRemoteModel, loadAnyModel, remoteLabelOf } from '../engines/any-model.ts';
+import { createAnyEngine, engineKindOf, isRemoteModel, loadAnyModel, remoteLabelOf, variantOf } from '../engines/any-model.ts';
 import type { GenerationEvent } from '../engines/types.ts';
 import { DEFAULT_MAX_NEW_TOKENS } from '../engines/settings.ts';
 import { missingNewlineHint } from '../tasks/prompt-hint.ts';
@@ -75,7 +75,7 @@ export async function generateCommand(argv: string[]): Promise<number> {
           model: model.info.id,
           modelSha256: model.info.sha256,
           engine,
-          ...(isRemoteModel(model) ? {} : { session, dtype: model.dtype }),
+          ...(isRemoteModel(model) ? {} : { session, ...variantOf(model) }),
           hardware: where,
           ...result,
         },

@@ -22,7 +22,7 @@ describe('dlm generate rejects bad settings with one line', () => {
     ['empty prompt', ['generate', '--model', BUNDLED_AR_MODEL_ID, '--prompt', ''], /--prompt is required and must not be empty/],
     ['prompt longer than the context', ['generate', '--model', BUNDLED_AR_MODEL_ID, '--prompt', 'x'.repeat(5000)], /exceeds the model's context of \d+ tokens/],
     ['bad number', [...diffusion, '--steps', 'many'], /--steps must be a positive integer, "L" or "L\/N", got "many"/],
-    ['unavailable provider', [...diffusion, '--ep', 'cuda'], /execution provider "cuda" (unavailable|failed to start)/],
+    ['unavailable provider', [...diffusion, '--ep', 'cuda'], /execution provider "cuda" (is not installed|failed to start)/],
   ];
   for (const [name, args, message] of cases) {
     test(name, () => {

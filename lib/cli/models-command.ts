@@ -15,7 +15,10 @@ export const MODELS_HELP = `Usage: dlm models [--json]
 Lists model folders under models/ and $DLM_MODELS_DIR (${'`'}:${'`'}-separated): id, decoding kind, parameters,
 context length, ONNX file size and SHA-256. Remote models ("decoding": "remote": an OpenAI-compatible API)
 show their paradigm, host, provider model and price, "set KEY_NAME" while their key's variable is unset,
-and the SHA-256 of their config.json.`;
+and the SHA-256 of their config.json. A published model without our "decoding" key gets a line saying what its
+config.json implied and from which key: a causal LM's model_type, or a diffusion family's (LLaDA, Dream,
+Fast-dLLM v2, SDAR: mask id, logits convention, end-of-turn ids, block size). A folder that cannot be used
+gets one line saying why.`;
 
 function formatBytes(bytes: number | null): string {
   if (bytes === null) return '-';

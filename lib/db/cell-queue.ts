@@ -6,8 +6,9 @@
 import PgBoss from 'pg-boss';
 import { UserError } from '../user-error.ts';
 import { databaseLocation } from './location.ts';
+import { CELL_QUEUE, PENDING_CELL_KEYS_SQL } from './queue-jobs.ts';
 
-export const CELL_QUEUE = 'dlm_sweep_cells';
+export { CELL_QUEUE };
 const RETRY_LIMIT = 5; // claims of one cell (leases that ran out, releases, errors) before it rests as failed
 
 export interface CellJob {
@@ -70,10 +71,7 @@ export async function openCellQueue(url: string, options: { maintenanceSeconds?:
       }
     },
     async pendingCellKeys(experimentId) {
-      const { rows } = (await db.executeSql(
-        `SELECT data->>'cellKey' AS key FROM pgboss.job WHERE name = $1 AND state < 'completed' AND data->>'experimentId' = $2`,
-        [CELL_QUEUE, experimentId],
-      )) as { rows: { key: string }[] };
+      const { rows } = (await db.executeSql(PENDING_CELL_KEYS_SQL, [CELL_QUEUE, experimentId])) as { rows: { key: string }[] };
       return new Set(rows.map((r) => r.key));
     },
     async claim(leaseSeconds) {

@@ -9,7 +9,7 @@ import { PrismaClient } from '@prisma/client';
 import { projectRoot } from '../paths.ts';
 import { type DatabaseLocation, databaseLocation, DatabaseConfigError, describeLocation } from './location.ts';
 import { applyMigrations, readMigrations } from './migrate.ts';
-import { describeRecovered, recoverAbandonedExperiments } from './recovery.ts';
+import { describeRecovered, recoverAbandonedExperiments, recoverStalledQueuedSweeps } from './recovery.ts';
 
 export const BUSY_TIMEOUT_MS = 5000;
 
@@ -74,6 +74,7 @@ export function getDatabase(url?: string): Promise<PlaygroundDatabase> {
       await prepareDatabase(location);
       const prisma = await openPrisma(location);
       for (const e of await recoverAbandonedExperiments(prisma)) process.stderr.write(`${describeRecovered(e)}\n`);
+      if (location.provider === 'postgresql') for (const e of await recoverStalledQueuedSweeps(prisma)) process.stderr.write(`${describeRecovered(e)}\n`);
       return { location, where: describeLocation(location), prisma };
     })();
     database.catch(() => open.delete(key)); // a failed open may succeed later (e.g. after fixing permissions)

@@ -3,7 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { EnvironmentInfo } from '../env/environment.ts';
 import { currentProcess, formatOwner } from '../env/process-identity.ts';
 import { getDatabase } from './client.ts';
-import { type RecoveredExperiment, recoverAbandonedExperiments } from './recovery.ts';
+import { type RecoveredExperiment, recoverAbandonedExperiments, recoverStalledQueuedSweeps } from './recovery.ts';
 import { type RunInput, runData } from './runs.ts';
 
 export type ExperimentKind = 'compare' | 'eval' | 'bench' | 'sweep';
@@ -110,6 +110,13 @@ export async function finishQueuedExperiment(id: string): Promise<boolean> {
   return count === 1;
 }
 
+/** A queued sweep cancelled: its waiting cells are dropped by the workers that claim them (false: not queued). */
+export async function cancelQueuedExperiment(id: string): Promise<boolean> {
+  const { prisma } = await getDatabase();
+  const { count } = await prisma.experiment.updateMany({ where: { id, status: 'queued' }, data: { status: 'cancelled', finishedAt: new Date() } });
+  return count === 1;
+}
+
 /** Back to queued (its missing cells were enqueued again). */
 export async function requeueExperiment(id: string): Promise<void> {
   const { prisma } = await getDatabase();
@@ -178,10 +185,14 @@ export async function getExperimentById(id: string): Promise<Experiment | null> 
   return row ? fromRow(row) : null;
 }
 
-/** Marks experiments whose process has died interrupted now (opening the database does it once per process). */
+/**
+ * Marks experiments whose process has died interrupted now (opening the database does it once per process),
+ * and on PostgreSQL queued sweeps that have no cell left in the queue.
+ */
 export async function recoverAbandoned(): Promise<RecoveredExperiment[]> {
-  const { prisma } = await getDatabase();
-  return recoverAbandonedExperiments(prisma);
+  const { prisma, location } = await getDatabase();
+  const recovered = await recoverAbandonedExperiments(prisma);
+  return location.provider === 'postgresql' ? [...recovered, ...(await recoverStalledQueuedSweeps(prisma))] : recovered;
 }
 
 /** Experiments whose title starts with `prefix` (a claim's preset tag), newest first, with their run counts. */

@@ -119,3 +119,15 @@ export async function countStoredCells(experimentId: string): Promise<number> {
 
 /** A store refused because the cell already has its run (another worker stored it first). */
 export const isDuplicateCell = (error: unknown) => (error as { code?: string } | null)?.code === 'P2002';
+
+/**
+ * How many of an experiment's runs each worker stored, per environment it stored them with (queued sweeps),
+ * the group stored last at the end: the per-worker progress, without reading every run.
+ */
+export async function countRunsByWorker(experimentId: string): Promise<{ worker: string | null; workerEnv: unknown; runs: number }[]> {
+  const { prisma } = await getDatabase();
+  const groups = await prisma.run.groupBy({ by: ['worker', 'workerEnv'], where: { experimentId }, _count: { _all: true }, _max: { createdAt: true } });
+  return groups
+    .sort((a, b) => (a._max.createdAt?.getTime() ?? 0) - (b._max.createdAt?.getTime() ?? 0))
+    .map((g) => ({ worker: g.worker, workerEnv: g.workerEnv === null ? null : (JSON.parse(g.workerEnv) as unknown), runs: g._count._all }));
+}

@@ -1,14 +1,13 @@
 // Local and remote models side by side: what the harness asks of a model id without caring where it runs.
 // A local folder loads its ONNX sessions; a "decoding": "remote" folder becomes a client of its API.
 import { findModel, type ModelInfo, type Paradigm } from '../models/discover.ts';
-import type { OnnxDtype } from '../models/onnx-variants.ts';
-import { createEngine, resolveModelSettings } from './index.ts';
-import { abilitiesOf, loadModel, type LoadedModel } from './loaded-model.ts';
+import { DEFAULT_ONNX_DTYPE, type OnnxDtype } from '../models/onnx-variants.ts';
+import { createEngine } from './index.ts';
+import { loadModel, type LoadedModel } from './loaded-model.ts';
 import { createRemoteEngine } from './remote/engine.ts';
-import { DIFFUSION_ONLY_SETTINGS, resolveRemoteSettings } from './remote/request.ts';
+import { DIFFUSION_ONLY_SETTINGS } from './remote/request.ts';
 import { loadRemoteModel, remoteLabel, type RemoteModel } from './remote/remote-model.ts';
-import { settingsProblemFor } from './settings.ts';
-import { type DecodingSettings, type Engine, type SessionSettings, SettingsError } from './types.ts';
+import type { DecodingSettings, Engine, SessionSettings } from './types.ts';
 
 export type AnyModel = LoadedModel | RemoteModel;
 
@@ -33,15 +32,6 @@ export function createAnyEngine(model: AnyModel): Engine {
   return isRemoteModel(model) ? createRemoteEngine(model) : createEngine(model);
 }
 
-/** The settings `model` would decode `prompt` with; throws a UserError naming the problem (checked up front). */
-export function settingsForPrompt(model: AnyModel, given: Partial<DecodingSettings>, prompt: string): DecodingSettings {
-  if (isRemoteModel(model)) return resolveRemoteSettings(given, model.info.id, model.remote.contextLength);
-  const resolved = resolveModelSettings(model.config, given, model.tokenizer.encodePrompt(prompt).length);
-  const problem = settingsProblemFor(abilitiesOf(model), resolved);
-  if (problem) throw new SettingsError(problem);
-  return resolved;
-}
-
 /**
  * Settings shared by a pair for one side: a remote model is sent only what an API has fields for (the
  * diffusion-only settings of a panel or of `dlm compare` are for local canvas decoders).
@@ -52,6 +42,9 @@ export function sharedSettingsOnly(model: AnyModel, settings: Partial<DecodingSe
     Object.entries(settings).filter(([k]) => !(DIFFUSION_ONLY_SETTINGS as readonly string[]).includes(k) && !(k === 'topK' && settings.topK === 0)),
   );
 }
+
+/** The ONNX variant a local model runs ({} for a remote one): recorded with its runs, beside the variant's file hash. */
+export const variantOf = (model: AnyModel): { dtype?: OnnxDtype } => (isRemoteModel(model) ? {} : { dtype: model.dtype ?? DEFAULT_ONNX_DTYPE });
 
 /** The hosts of the remote models among `models` (recorded in an experiment's environment). */
 export const remoteHostsOf = (models: readonly (AnyModel | undefined)[]) => models.flatMap((m) => (m && isRemoteModel(m) ? [m.remote.host] : []));

@@ -8,10 +8,12 @@ import { composeProcessors, type LogitsProcessor, suppressTokens, temperatureSca
 import { createRng } from './sampling/rng.ts';
 import { argmax, greedySampler, multinomialSampler, type Sampler } from './sampling/samplers.ts';
 import { firstStop, stopAtMaxTokens, stopOnEos } from './sampling/stopping-criteria.ts';
+import { engineFromSteps, type EngineSteps } from './engine-steps.ts';
+import { abilitiesOf } from './loaded-model.ts';
 import { buildResult } from './result.ts';
-import { resolveSettings } from './settings.ts';
+import { resolveSettings, settingsProblemFor } from './settings.ts';
 import { createStreamDecoder } from './tokenizer.ts';
-import type { DecodingSettings, Engine, GenerateOptions, GenerationRequest, GenerationResult, StopReason } from './types.ts';
+import { type DecodingSettings, type Engine, SettingsError, type StopReason } from './types.ts';
 
 function int64(values: readonly number[], dims: number[]): ort.Tensor {
   const data = new BigInt64Array(values.length);
@@ -41,10 +43,17 @@ export function createAutoregressiveEngine(model: LoadedModel): Engine {
   const graph = describeDecoderGraph(session, config);
   const eos = config.eosTokenIds;
 
-  async function generate(request: GenerationRequest, options: GenerateOptions = {}): Promise<GenerationResult> {
+  const resolveRequestSettings: EngineSteps['resolveSettings'] = (request) => {
+    const settings = resolveAutoregressiveSettings(config, request.settings ?? {}, tokenizer.encodePrompt(request.prompt).length);
+    const problem = settingsProblemFor(abilitiesOf(model), settings); // a KV-cache mode asked of a model without that graph
+    if (problem) throw new SettingsError(problem);
+    return settings;
+  };
+
+  const decode: EngineSteps['decode'] = async (request, options) => {
     const started = performance.now();
-    const promptIds = tokenizer.encodePrompt(request.prompt);
-    const settings = resolveAutoregressiveSettings(config, request.settings ?? {}, promptIds.length);
+    const promptIds = tokenizer.encodePrompt(request.prompt); // again, inside the timing: TTFT includes tokenisation
+    const { settings } = request;
     const choose = tokenChooser(settings, eos);
     const stopping = [stopOnEos(eos), stopAtMaxTokens(settings.maxNewTokens)];
     const stream = createStreamDecoder(tokenizer);
@@ -94,7 +103,7 @@ export function createAutoregressiveEngine(model: LoadedModel): Engine {
 
     const tokenIds = eos.includes(generated.at(-1)!) ? generated.slice(0, -1) : generated;
     return buildResult({ tokenizer, tokenIds, stopReason, promptTokens: promptIds.length, settings, started, ttftMs, forwardMs });
-  }
+  };
 
-  return { kind: 'autoregressive', modelId: model.info.id, generate };
+  return engineFromSteps({ kind: 'autoregressive', modelId: model.info.id, resolveSettings: resolveRequestSettings, decode });
 }

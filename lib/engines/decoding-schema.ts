@@ -2,7 +2,7 @@
 // (resolveSettings), the CLI flags, experiment specs, the playground and the OpenAI-compatible API are thin
 // adapters that read values through this file, so a bound can never differ between two entry points.
 import { FieldError } from '../user-error.ts';
-import { CACHE_MODES, type DecodingSettings, REMASKING_POLICIES } from './types.ts';
+import { CACHE_MODES, type DecodingSettings, REMASKING_POLICIES, UNMASKING_SCHEDULES } from './types.ts';
 
 /** The longest output any entry point accepts; a model's context bounds it further when it runs. */
 export const MAX_OUTPUT_TOKENS = 131_072;
@@ -61,6 +61,12 @@ export const DECODING_FIELDS: { readonly [K in DecodingField]: FieldDeclaration 
     readers: ['diffusion'],
     help: `which masked positions a step commits: ${REMASKING_POLICIES.join(' | ')}`,
   },
+  schedule: {
+    label: 'schedule',
+    rule: { type: 'choice', choices: UNMASKING_SCHEDULES },
+    readers: ['diffusion'],
+    help: `positions committed per fixed step: ${UNMASKING_SCHEDULES.join(' | ')} (LLaDA's even split per block; Dream's int(n(1 - s/t)) of n masked)`,
+  },
   threshold: {
     label: 'threshold',
     rule: { type: 'number', min: 0, max: 1, minOpen: true, maxOpen: true },
@@ -93,6 +99,7 @@ export const DECODING_DEFAULTS: Omit<DecodingSettings, 'maxNewTokens' | 'steps' 
   topP: 1,
   seed: 0,
   remasking: 'low_confidence',
+  schedule: 'llada',
   threshold: null,
   factor: null,
   cache: 'none',

@@ -1,10 +1,9 @@
 // A model folder ready to decode: config, tokenizer and one ORT session, loaded once and reused.
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type * as ort from 'onnxruntime-node';
 import { findModel, type ModelInfo } from '../models/discover.ts';
 import { sha256OfFile } from '../models/file-hash.ts';
-import { DEFAULT_ONNX_DTYPE, onnxFileName, type OnnxDtype } from '../models/onnx-variants.ts';
+import { DEFAULT_ONNX_DTYPE, dtypeProblem, onnxFileName, type OnnxDtype } from '../models/onnx-variants.ts';
 import { type DecoderConfig, ModelConfigError, readDecoderConfig } from './model-config.ts';
 import { createSession, disposeSession } from './session.ts';
 import type { DecoderAbilities } from './settings.ts';
@@ -31,14 +30,10 @@ const cacheKey = (dir: string, s: SessionSettings, dtype: OnnxDtype) =>
 
 /** The listing with the chosen dtype's graph in place of the one discovery described (its hash recorded). */
 async function withDtype(info: ModelInfo, dtype: OnnxDtype): Promise<ModelInfo> {
+  const problem = dtypeProblem(info, dtype);
+  if (problem) throw new ModelConfigError(problem);
   const onnxFile = path.join(info.dir, 'onnx', onnxFileName(dtype));
   if (onnxFile === info.onnxFile) return info;
-  if (!existsSync(onnxFile)) {
-    const has = (info.dtypes ?? []).join(', ') || 'none';
-    throw new ModelConfigError(`model "${info.id}" has no ${dtype} graph (onnx/${onnxFileName(dtype)}); its dtypes: ${has}`);
-  }
-  if (info.decoding !== 'autoregressive')
-    throw new ModelConfigError(`dtype ${dtype}: only autoregressive models load a dtype variant ("${info.id}" is ${info.decoding})`);
   return { ...info, onnxFile, sha256: await sha256OfFile(onnxFile) };
 }
 

@@ -1,13 +1,12 @@
 // Creates onnxruntime-node sessions from a model file with explicit, recorded options.
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import * as ort from 'onnxruntime-node';
+import { assertExecutionProvider } from './execution-providers.ts';
 import { type SessionSettings, SettingsError } from './types.ts';
 
-const EP_HINTS: Record<string, string> = {
-  cuda: 'this onnxruntime-node install has no CUDA provider: reinstall with ONNXRUNTIME_NODE_INSTALL=cuda12 on a machine with CUDA 12 and cuDNN 9',
-  webgpu: 'the WebGPU provider could not start here (it needs a GPU and a working Dawn/Vulkan stack)',
+/** What to check when a provider that is installed still fails to start (no GPU, a driver mismatch). */
+const START_HINTS: Record<string, string> = {
+  cuda: 'check that CUDA 12 and cuDNN 9 are installed and nvidia-smi sees a GPU',
+  webgpu: 'the WebGPU provider needs a GPU and its Vulkan driver',
 };
 
 export function sessionOptions(settings: SessionSettings): ort.InferenceSession.SessionOptions {
@@ -21,27 +20,14 @@ export function sessionOptions(settings: SessionSettings): ort.InferenceSession.
   };
 }
 
-/** The CUDA provider is a separate library that the default (skipped) install step does not fetch. */
-function cudaProviderInstalled(): boolean {
-  const require = createRequire(import.meta.url);
-  const binDir = path.join(path.dirname(require.resolve('onnxruntime-node')), '..', 'bin', 'napi-v6', process.platform, process.arch);
-  return existsSync(path.join(binDir, 'libonnxruntime_providers_cuda.so'));
-}
-
-/** Providers this onnxruntime-node build can try. */
-export function availableExecutionProviders(): string[] {
-  return ort.listSupportedBackends().map((b) => b.name);
-}
-
 export async function createSession(onnxFile: string, settings: SessionSettings): Promise<ort.InferenceSession> {
   const ep = settings.executionProvider;
-  const missing = ep !== 'cpu' && (!availableExecutionProviders().includes(ep) || (ep === 'cuda' && !cudaProviderInstalled()));
-  if (missing) throw new SettingsError(`execution provider "${ep}" unavailable: ${EP_HINTS[ep]}`);
+  assertExecutionProvider(ep); // callers check before loading; this covers any that did not
   try {
     return await ort.InferenceSession.create(onnxFile, sessionOptions(settings));
   } catch (error) {
     const reason = (error as Error).message.split('\n')[0];
-    if (ep !== 'cpu') throw new SettingsError(`execution provider "${ep}" failed to start: ${reason} (${EP_HINTS[ep]})`);
+    if (ep !== 'cpu') throw new SettingsError(`execution provider "${ep}" failed to start: ${reason} (${START_HINTS[ep]})`);
     throw new Error(`cannot load ${onnxFile}: ${reason}`);
   }
 }

@@ -14,24 +14,18 @@ function check(condition: boolean, message: string, setting: keyof DecodingSetti
 }
 
 /**
- * Resolves settings for one request. `promptTokens` and `contextLength` bound the output length:
- * the prompt plus every generated position must fit in the model's context.
+ * The settings with their defaults filled in, checked by every rule that holds whatever the model and the
+ * prompt: the up-front check of a form or a spec, before there is a model to resolve against.
  */
-export function resolveSettings(kind: SettingsReader, given: Partial<DecodingSettings>, promptTokens: number, contextLength: number): DecodingSettings {
+export function checkSettingsShape(kind: SettingsReader, given: Partial<DecodingSettings>): DecodingSettings {
   const maxNewTokens = given.maxNewTokens ?? DEFAULT_MAX_NEW_TOKENS;
   const settings: DecodingSettings = { ...DECODING_DEFAULTS, steps: maxNewTokens, blockLength: maxNewTokens, ...withoutUndefined(given), maxNewTokens };
-  check(promptTokens > 0, 'prompt is empty', null);
   const reader = kind === 'autoregressive' ? 'ar' : 'diffusion';
   for (const key of DECODING_FIELD_NAMES) {
     if (!DECODING_FIELDS[key].readers.includes(reader)) continue;
     const problem = decodingValueProblem(key, settings[key]);
     if (problem) throw new SettingsError(`${DECODING_FIELDS[key].label} ${problem}`, key);
   }
-  check(
-    promptTokens + maxNewTokens <= contextLength,
-    `prompt (${promptTokens} tokens) + output (${maxNewTokens}) exceeds the model's context of ${contextLength} tokens`,
-    'maxNewTokens',
-  );
   check(settings.minNewTokens <= maxNewTokens, `min new tokens (${settings.minNewTokens}) cannot exceed max tokens (${maxNewTokens})`, 'minNewTokens');
   if (kind === 'autoregressive') return settings;
   const { steps, blockLength, threshold, factor } = settings;
@@ -41,6 +35,30 @@ export function resolveSettings(kind: SettingsReader, given: Partial<DecodingSet
   check(steps % blocks === 0, `steps (${steps}) must be a multiple of the number of blocks (${blocks}) so every block gets the same steps`, 'steps');
   check(threshold === null || factor === null, 'give either a threshold or a factor, not both', 'factor');
   return settings;
+}
+
+function resolveForPrompt(kind: SettingsReader, given: Partial<DecodingSettings>, promptTokens: number, contextLength: number): DecodingSettings {
+  check(promptTokens > 0, 'prompt is empty', null);
+  const settings = checkSettingsShape(kind, given);
+  const { maxNewTokens } = settings;
+  check(
+    promptTokens + maxNewTokens <= contextLength,
+    `prompt (${promptTokens} tokens) + output (${maxNewTokens}) exceeds the model's context of ${contextLength} tokens`,
+    'maxNewTokens',
+  );
+  return settings;
+}
+
+/** Every call to resolveSettings goes through this object, so a test can count them (node:test's mock.method). */
+export const settingsResolution = { resolve: resolveForPrompt };
+
+/**
+ * Resolves settings for one request: the shape rules, then `promptTokens` and `contextLength` bound the output
+ * length (the prompt plus every generated position must fit in the model's context). Engines call it in
+ * Engine.resolve, once per request.
+ */
+export function resolveSettings(kind: SettingsReader, given: Partial<DecodingSettings>, promptTokens: number, contextLength: number): DecodingSettings {
+  return settingsResolution.resolve(kind, given, promptTokens, contextLength);
 }
 
 function withoutUndefined(given: Partial<DecodingSettings>): Partial<DecodingSettings> {

@@ -1,5 +1,6 @@
 // The one interface both decoding engines implement, and the settings, events and results they share.
 import type { EngineKind } from '../models/discover.ts';
+import { DIFFUSION_SAMPLERS, type DiffusionSampler } from '../models/diffusion-families.ts';
 import { UserError } from '../user-error.ts';
 
 export const EXECUTION_PROVIDERS = ['cpu', 'cuda', 'webgpu'] as const;
@@ -17,6 +18,11 @@ export interface SessionSettings {
 export const REMASKING_POLICIES = ['low_confidence', 'random', 'margin', 'entropy'] as const;
 export type RemaskingPolicy = (typeof REMASKING_POLICIES)[number];
 
+/** How many masked positions a fixed-step mode commits per step: LLaDA's even split of each block over its steps,
+ * or Dream's timestep schedule (int(n·(1 − s/t)) of the n still masked). Declared with the families that publish them. */
+export const UNMASKING_SCHEDULES = DIFFUSION_SAMPLERS;
+export type UnmaskingSchedule = DiffusionSampler;
+
 /** Diffusion KV caching (Fast-dLLM): none; prefix = the prompt and finished blocks' keys/values, refreshed
  * once per block; dual = also the masked suffix's, so a step runs the current block only. */
 export const CACHE_MODES = ['none', 'prefix', 'dual'] as const;
@@ -33,6 +39,7 @@ export interface DecodingSettings {
   steps: number; // diffusion: denoising steps over the whole canvas (fixed-step modes)
   blockLength: number; // diffusion: semi-autoregressive block size; = maxNewTokens for one block
   remasking: RemaskingPolicy; // diffusion: how committed positions are chosen each step
+  schedule: UnmaskingSchedule; // diffusion, fixed steps: how many positions each step commits (llada | dream)
   threshold: number | null; // diffusion: commit every masked token above this confidence (Fast-dLLM); null = fixed steps
   factor: number | null; // diffusion: Fast-dLLM's factor rule, commit the top n while (n + 1)(1 − c_n) < factor; null = off
   cache: CacheMode; // diffusion: block-wise KV caching (approximate: cached keys/values go stale within a block)
@@ -99,9 +106,25 @@ export interface GenerateOptions {
   signal?: AbortSignal; // checked before every forward pass
 }
 
+/** A request its engine has resolved for one prompt: every setting filled in and checked against the model. */
+export interface ResolvedRequest {
+  readonly prompt: string;
+  readonly settings: DecodingSettings;
+  readonly modelId: string; // the engine that resolved it: another engine refuses it
+}
+
+/**
+ * Resolving and decoding are separate steps so a caller resolves each request once (a sweep: once per cell,
+ * before its warm-up and repeats) and decodes it as often as it measures it.
+ */
 export interface Engine {
   readonly kind: EngineKind;
   readonly modelId: string;
+  /** Fills in the defaults and checks the settings for this model and prompt (throws a UserError naming the problem). */
+  resolve(request: GenerationRequest): ResolvedRequest;
+  /** Decodes a request this engine resolved, with its settings as they are. */
+  decode(request: ResolvedRequest, options?: GenerateOptions): Promise<GenerationResult>;
+  /** resolve, then decode: for callers that decode a request once. */
   generate(request: GenerationRequest, options?: GenerateOptions): Promise<GenerationResult>;
 }
 

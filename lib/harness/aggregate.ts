@@ -1,7 +1,10 @@
 // Statistics of a sweep, computed from its stored runs every time they are asked for (so they can always be
-// recomputed and never drift from the data): per engine × setting × task × length.
+// recomputed and never drift from the data): per engine × setting × task × length × hardware. Runs measured on
+// different hardware (a queued sweep's workers on different machines) are never pooled into one latency, and a
+// speedup pairs a diffusion run only with an AR run on the same hardware.
 import type { Run } from '../db/runs.ts';
 import { remoteLabel } from '../engines/remote/label.ts';
+import { type HardwareEnvironment, runHardware } from './hardware.ts';
 import { type Interval, iqr, median, p95, pairedSpeedup, passAtK, wilsonInterval } from './stats.ts';
 
 export interface Aggregate {
@@ -27,32 +30,38 @@ export interface Aggregate {
   cacheEffect: { versus: string; n: number; passRateDelta: number } | null;
   model: string; // the model id (a compare may put two models of one engine side by side)
   remote: string | null; // "remote, network included (<host>)" when measured through an API, else null
+  hardware: string | null; // where its runs were measured (lib/harness/hardware.ts); null: not known
   failures: number; // runs with no answer (a remote request failed after retries): counted as not passed, never in latency
   costUsd: { total: number; medianPerRun: number; estimated: boolean } | null; // remote models with a price
 }
 
-const groupKey = (r: Pick<Run, 'engine' | 'modelId' | 'setting' | 'taskId' | 'requestedLength'>) =>
-  `${r.engine}|${r.modelId}|${r.setting ?? ''}|${r.taskId ?? ''}|${r.requestedLength}`;
+type Measured = Run & { hardware: string | null };
+const groupKey = (r: Measured) => `${r.engine}|${r.modelId}|${r.setting ?? ''}|${r.taskId ?? ''}|${r.requestedLength}|${r.hardware ?? ''}`;
 /** Runs that produced an answer: only these have a latency. */
 const answered = (runs: readonly Run[]) => runs.filter((r) => r.failure === null);
 const itemKey = (r: Run) => `${r.taskId}|${r.requestedLength}|${r.itemId}|${r.sample}`;
 const cacheOf = (r: Run) => ((r.settings ?? {}) as { cache?: string }).cache ?? 'none';
 /** The decoding settings apart from the cache (and what differs run to run): equal for a cached setting and its reference. */
-function settingsBesidesCache(r: Run): string {
+function settingsBesidesCache(r: Measured): string {
   const { cache: _cache, seed: _seed, stopReason: _stop, ...rest } = (r.settings ?? {}) as Record<string, unknown>;
-  return `${r.taskId}|${r.requestedLength}|${JSON.stringify(Object.entries(rest).sort(([a], [b]) => a.localeCompare(b)))}`;
+  return `${r.taskId}|${r.requestedLength}|${r.hardware ?? ''}|${JSON.stringify(Object.entries(rest).sort(([a], [b]) => a.localeCompare(b)))}`;
 }
 
-/** Aggregates in a stable order: length, task, engine (AR first), setting as first stored. */
-export function aggregateRuns(runs: readonly Run[]): Aggregate[] {
-  const groups = new Map<string, Run[]>();
+/**
+ * Aggregates in a stable order: length, task, engine (AR first), setting as first stored. `environment` is the
+ * experiment's: the hardware of runs that carry no worker environment of their own.
+ */
+export function aggregateRuns(stored: readonly Run[], environment: HardwareEnvironment | null = null): Aggregate[] {
+  const runs: Measured[] = stored.map((r) => ({ ...r, hardware: runHardware(r, environment) }));
+  const groups = new Map<string, Measured[]>();
   for (const run of runs) groups.set(groupKey(run), [...(groups.get(groupKey(run)) ?? []), run]);
-  // The AR reference for speedups: the first AR setting stored for each (task, length).
+  // The AR reference for speedups: the first AR setting stored for each (task, length, hardware).
+  const referenceKey = (r: Measured) => `${r.taskId}|${r.requestedLength}|${r.hardware ?? ''}`;
   const arReference = new Map<string, { setting: string; byItem: Map<string, number> }>();
   for (const [, members] of groups) {
     const first = members[0]!;
     if (first.engine !== 'autoregressive') continue;
-    const key = `${first.taskId}|${first.requestedLength}`;
+    const key = referenceKey(first);
     if (!arReference.has(key)) arReference.set(key, { setting: first.setting ?? '', byItem: new Map(answered(members).map((r) => [itemKey(r), r.totalMs])) });
   }
   const uncached = new Map<string, { setting: string; byItem: Map<string, boolean> }>();
@@ -83,7 +92,7 @@ export function aggregateRuns(runs: readonly Run[]): Aggregate[] {
       for (const k of [1, maxSamples]) atK[String(k)] = [...samples.values()].reduce((sum, s) => sum + passAtK(s.n, s.c, k), 0) / samples.size;
     }
     let speedup: Aggregate['speedup'] = null;
-    const reference = arReference.get(`${first.taskId}|${first.requestedLength}`);
+    const reference = arReference.get(referenceKey(first));
     if (first.engine !== 'autoregressive' && reference) {
       // diffusion and block diffusion
       const pairs = answered(members).flatMap((r) => {
@@ -124,6 +133,7 @@ export function aggregateRuns(runs: readonly Run[]): Aggregate[] {
       cacheEffect,
       model: first.modelId,
       remote: first.remote ? remoteLabel(first.host ?? 'unknown host') : null,
+      hardware: first.hardware,
       failures: members.length - timed.length,
       costUsd:
         priced.length === 0

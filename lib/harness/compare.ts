@@ -2,9 +2,9 @@
 // options, each warmed up and timed over repeats; optionally stored as a "compare" experiment. Any model may be
 // remote: a chat model gets a task prompt as an instruction, and its figures are labelled "remote, network
 // included". `dlm compare` and the app both call it.
-import { type AnyModel, createAnyEngine, loadAnyModel, paradigmOf, remoteHostsOf, settingsForPrompt, sharedSettingsOnly } from '../engines/any-model.ts';
+import { type AnyModel, createAnyEngine, loadAnyModel, paradigmOf, remoteHostsOf, sharedSettingsOnly } from '../engines/any-model.ts';
 import { RemoteRequestError } from '../engines/remote/errors.ts';
-import type { DecodingSettings, SessionSettings } from '../engines/types.ts';
+import type { DecodingSettings, ResolvedRequest, SessionSettings } from '../engines/types.ts';
 import { captureEnvironment, type EnvironmentInfo } from '../env/environment.ts';
 import { solvePrompt } from '../tasks/registry.ts';
 import { UserError } from '../user-error.ts';
@@ -29,6 +29,7 @@ export interface CompareSide {
   model: AnyModel;
   prompt: string; // what this model was sent (a chat model gets a task prompt as an instruction)
   settings: Partial<DecodingSettings>; // what this model was asked for (remote models: no diffusion-only settings)
+  request: ResolvedRequest; // resolved once by its engine: what every repeat decoded (and a failed side stores)
   measurement: RepeatedMeasurement | null; // null when a remote request failed after its retries
   failure: string | null;
   correct: boolean | null; // against the task answer when the prompt is in a task's format
@@ -56,13 +57,15 @@ export async function compare(request: CompareRequest): Promise<CompareOutcome> 
     const prompt = expected ? promptFor(model, { task: expected.task, prompt: request.prompt }) : request.prompt;
     const settings = { ...sharedSettingsOnly(model, request.settings), maxNewTokens: request.length };
     const correct = (text: string) => (expected === null ? null : completionFor(model, expected, text) === expected.answer);
+    const engine = createAnyEngine(model);
+    const resolved = engine.resolve({ prompt, settings });
     try {
-      const measurement = await measureRepeated(createAnyEngine(model), { prompt, settings }, { warmup: 1, repeats });
-      sides.push({ model, prompt, settings, measurement, failure: null, correct: correct(measurement.results[0]!.text) });
+      const measurement = await measureRepeated(engine, resolved, { warmup: 1, repeats });
+      sides.push({ model, prompt, settings, request: resolved, measurement, failure: null, correct: correct(measurement.results[0]!.text) });
     } catch (error) {
       // One unreachable provider does not lose the others' measurements: its side is a failed run with the reason.
       if (!(error instanceof RemoteRequestError)) throw error;
-      sides.push({ model, prompt, settings, measurement: null, failure: error.message, correct: expected ? false : null });
+      sides.push({ model, prompt, settings, request: resolved, measurement: null, failure: error.message, correct: expected ? false : null });
     }
   }
   const environment = captureEnvironment({ executionProvider: session.executionProvider, threads: session.intraOpThreads, remoteHosts: remoteHostsOf(models) });
@@ -87,7 +90,7 @@ export async function compare(request: CompareRequest): Promise<CompareOutcome> 
         for (const side of sides) {
           const task = expected ? { taskId: expected.task } : {};
           if (!side.measurement)
-            await storeFailure(e.id, side.model, side.prompt, settingsForPrompt(side.model, side.settings, side.prompt), side.failure!, {
+            await storeFailure(e.id, side.model, side.prompt, side.request.settings, side.failure!, {
               ...task,
               passed: side.correct,
             });

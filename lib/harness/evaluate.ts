@@ -1,7 +1,7 @@
 // Decodes task records with one engine and scores them: the core of `dlm eval` and the model-card numbers.
-import { type AnyModel, createAnyEngine, settingsForPrompt } from '../engines/any-model.ts';
+import { type AnyModel, createAnyEngine } from '../engines/any-model.ts';
 import { estimateTokens } from '../engines/remote/token-count.ts';
-import type { DecodingSettings, GenerationResult } from '../engines/types.ts';
+import type { DecodingSettings, Engine, GenerationResult } from '../engines/types.ts';
 import type { CheckResult } from '../tasks/types.ts';
 import { type StepsSpec, resolveSteps } from './steps.ts';
 import { type EvalRecord, outputLengthFor } from './eval-records.ts';
@@ -35,9 +35,10 @@ export interface Evaluation {
 /** Picks a record's output length; the default is the task's answer budget (see outputLengthFor). */
 export type OutputLengthRule = (record: EvalRecord, countTokens: (text: string) => number) => number;
 
-/** Settings for each record: the given ones, its output budget, and steps resolved against that budget. */
+/** Each record's request, resolved once by `engine`: the given settings, its output budget, and steps against that budget. */
 export function planRecords(
   model: AnyModel,
+  engine: Engine,
   records: readonly EvalRecord[],
   given: Partial<DecodingSettings>,
   steps?: StepsSpec,
@@ -50,9 +51,7 @@ export function planRecords(
     const settings: Partial<DecodingSettings> = { ...given, maxNewTokens };
     const resolvedSteps = resolveSteps(steps, maxNewTokens);
     if (resolvedSteps !== undefined) settings.steps = resolvedSteps;
-    const prompt = promptFor(model, record);
-    const resolved = settingsForPrompt(model, settings, prompt); // throws on bad settings
-    return { record, prompt, settings, resolved };
+    return { record, request: engine.resolve({ prompt: promptFor(model, record), settings }) }; // throws on bad settings
   });
 }
 
@@ -96,13 +95,12 @@ export async function evaluateRecords(
   given: Partial<DecodingSettings>,
   { steps, onProgress, outputLength }: EvaluateOptions = {},
 ): Promise<Evaluation> {
-  const plans = planRecords(model, records, given, steps, outputLength);
   const engine = createAnyEngine(model);
+  const plans = planRecords(model, engine, records, given, steps, outputLength);
   const runs = await runRecords(
     engine,
     plans.map((plan, i) => ({
-      prompt: plan.prompt,
-      settings: plan.settings,
+      request: plan.request,
       check: { record: records[i]!, completion: (text: string) => completionFor(model, records[i]!, text) },
     })),
     { warmup: 1, repeats: 1, onProgress },
@@ -115,5 +113,12 @@ export async function evaluateRecords(
     passed: run.passed === true,
     ...(run.checkError ? { error: run.checkError } : {}),
   }));
-  return { results, failures, prompts: plans.map((p) => p.prompt), settings: plans.map((p) => p.resolved), checks, cells: summarise(records, results, checks) };
+  return {
+    results,
+    failures,
+    prompts: plans.map((p) => p.request.prompt),
+    settings: plans.map((p) => p.request.settings),
+    checks,
+    cells: summarise(records, results, checks),
+  };
 }

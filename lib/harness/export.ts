@@ -41,6 +41,7 @@ export const aggregateRow = (a: Aggregate) => ({
   engine: a.engine,
   model: a.model,
   remote: a.remote,
+  hardware: a.hardware,
   setting: a.setting,
   latencyOnly: a.latencyOnly,
   runs: a.runs,

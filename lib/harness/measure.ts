@@ -1,5 +1,5 @@
 // Fair timing of one request: warm up untimed, then repeat and report medians (runRecords does the work).
-import type { Engine, GenerateOptions, GenerationRequest, GenerationResult } from '../engines/types.ts';
+import type { Engine, GenerateOptions, GenerationResult, ResolvedRequest } from '../engines/types.ts';
 import { runRecords } from './run-records.ts';
 
 export interface RepeatedMeasurement {
@@ -13,10 +13,10 @@ export interface RepeatedMeasurement {
 /** Throws a remote request's failure (the caller decides what a failed side means). */
 export async function measureRepeated(
   engine: Engine,
-  request: GenerationRequest,
+  request: ResolvedRequest,
   { warmup = 1, repeats = 3, ...options }: GenerateOptions & { warmup?: number; repeats?: number } = {},
 ): Promise<RepeatedMeasurement> {
-  const [run] = await runRecords(engine, [{ prompt: request.prompt, settings: request.settings ?? {} }], {
+  const [run] = await runRecords(engine, [{ request }], {
     warmup,
     repeats,
     signal: options.signal,

@@ -2,7 +2,7 @@
 // diffusion pair with its own settings. Kept apart from playground.ts so the pair's code stays as it is.
 import { type FieldNames, readDecodingFields, resolveSteps } from '../engines/decoding-schema.ts';
 import { createEngine, loadModel } from '../engines/index.ts';
-import { resolveSettings } from '../engines/settings.ts';
+import { checkSettingsShape } from '../engines/settings.ts';
 import type { DecodingSettings, GenerationEvent, GenerationResult, SessionSettings } from '../engines/types.ts';
 import { BUNDLED_BLOCK_DIFFUSION_MODEL_ID } from './bundled-models.ts';
 import type { DecodeQueue } from './decode-queue.ts';
@@ -36,7 +36,7 @@ export function parseBlockPanel(raw: unknown, seed: number | undefined, defaultC
   const steps = resolveSteps(read.steps, settings.maxNewTokens);
   if (steps !== undefined) settings.steps = steps;
   try {
-    resolveSettings('diffusion', settings, 1, Number.MAX_SAFE_INTEGER); // shape only; the block size and context are checked when it runs
+    checkSettingsShape('diffusion', settings); // the block size and context are checked when the engine resolves them
   } catch (error) {
     throw new FieldError('blockDiffusion', (error as Error).message);
   }

@@ -10,11 +10,14 @@ import {
   remoteHostsOf,
   remoteLabelOf,
   sharedSettingsOnly,
+  variantOf,
 } from '../engines/any-model.ts';
 import { type FieldNames, readDecodingFields, resolveSteps } from '../engines/decoding-schema.ts';
-import { resolveSettings } from '../engines/settings.ts';
+import { checkSettingsShape } from '../engines/settings.ts';
 import { type CommittedToken, type DecodingSettings, type GenerationResult, type SessionSettings } from '../engines/types.ts';
 import { captureEnvironment, hardwareLabel } from '../env/environment.ts';
+import { findModel, type ModelInfo } from '../models/discover.ts';
+import { dtypeProblem, isOnnxDtype, ONNX_DTYPES, type OnnxDtype } from '../models/onnx-variants.ts';
 import { checkCompletions } from '../tasks/check.ts';
 import { generateRecord } from '../tasks/generate.ts';
 import { missingNewlineHint } from '../tasks/prompt-hint.ts';
@@ -36,6 +39,7 @@ const PLAYGROUND_FIELDS = {
     steps: 'steps',
     blockLength: 'blockLength',
     remasking: 'remasking',
+    schedule: 'schedule',
     threshold: 'threshold',
     factor: 'factor',
     cache: 'cache',
@@ -50,6 +54,7 @@ export interface PlaygroundRequest {
   diffusion: Partial<DecodingSettings>;
   blockDiffusion: Partial<DecodingSettings> | null; // the third panel (block-diffusion model); null = off
   models: Record<'autoregressive' | 'diffusion', string>; // each panel's model: local, or remote of that paradigm
+  dtype: Partial<Record<'autoregressive' | 'diffusion', OnnxDtype>>; // a panel's ONNX variant (absent: the folder's own graph)
   session: SessionSettings;
   store: boolean;
 }
@@ -150,7 +155,7 @@ export function parsePlaygroundRequest(body: unknown): PlaygroundRequest {
   ] as const) {
     for (const key of Object.keys(settings) as (keyof DecodingSettings)[]) if (settings[key] === undefined) delete settings[key];
     try {
-      resolveSettings(engine, settings, 1, Number.MAX_SAFE_INTEGER); // shape only; the model's context is checked when it runs
+      checkSettingsShape(engine, settings); // the model's engine resolves them once, when it runs (its context, its defaults)
     } catch (error) {
       throw new FieldError(engine, (error as Error).message);
     }
@@ -163,6 +168,14 @@ export function parsePlaygroundRequest(body: unknown): PlaygroundRequest {
     if (typeof id !== 'string' || !/^[\w.-]{1,200}$/.test(id)) throw new FieldError(`models.${side}`, 'must be a model id (see "dlm models")');
     models[side] = id;
   }
+  const dtype: PlaygroundRequest['dtype'] = {};
+  const dtypes = object(raw.dtype, 'dtype');
+  for (const side of ['autoregressive', 'diffusion'] as const) {
+    const given = dtypes[side];
+    if (given === undefined || given === null || given === '') continue;
+    if (!isOnnxDtype(given)) throw new FieldError(`dtype.${side}`, `must be one of ${ONNX_DTYPES.join(', ')}`);
+    dtype[side] = given;
+  }
   return {
     prompt,
     item,
@@ -170,9 +183,28 @@ export function parsePlaygroundRequest(body: unknown): PlaygroundRequest {
     diffusion,
     blockDiffusion,
     models,
+    dtype,
     session: { executionProvider: 'cpu', intraOpThreads: threads, graphOptimizationLevel: 'all' },
     store: raw.store === true,
   };
+}
+
+/** A panel's model in its dtype; a model that cannot load names models.<side>, a variant it lacks dtype.<side>. */
+async function loadPanelModel(request: PlaygroundRequest, side: 'autoregressive' | 'diffusion'): Promise<AnyModel> {
+  let info: ModelInfo;
+  try {
+    info = await findModel(request.models[side]);
+  } catch (error) {
+    throw new FieldError(`models.${side}`, (error as Error).message.split('\n')[0]!);
+  }
+  const dtype = request.dtype[side];
+  const problem = dtype === undefined ? null : dtypeProblem(info, dtype);
+  if (problem) throw new FieldError(`dtype.${side}`, problem);
+  try {
+    return await loadAnyModel(info, request.session, dtype);
+  } catch (error) {
+    throw new FieldError(`models.${side}`, (error as Error).message.split('\n')[0]!);
+  }
 }
 
 const timingsOf = (r: GenerationResult) => ({
@@ -193,12 +225,7 @@ export async function runPlayground(
   const expected = request.item ? { task: request.item.task, answer: request.item.answer } : solvePrompt(request.prompt);
   const models = {} as Record<'autoregressive' | 'diffusion', AnyModel>;
   for (const side of ['autoregressive', 'diffusion'] as const) {
-    let model: AnyModel;
-    try {
-      model = await loadAnyModel(request.models[side], request.session);
-    } catch (error) {
-      throw new FieldError(`models.${side}`, (error as Error).message.split('\n')[0]!);
-    }
+    const model = await loadPanelModel(request, side);
     // A remote model stands in the panel of its paradigm; a local one must be that engine (block diffusion has its own panel).
     const fits = isRemoteModel(model) ? paradigmOf(model) === side : model.config.decoding === side;
     if (!fits) throw new FieldError(`models.${side}`, `"${model.info.id}" cannot stand in the ${side} panel`);
@@ -291,6 +318,7 @@ export async function runPlayground(
           settings: { autoregressive: request.autoregressive, diffusion: request.diffusion },
           session: request.session,
           models: { autoregressive: models.autoregressive.info.id, diffusion: models.diffusion.info.id },
+          dtype: { autoregressive: variantOf(models.autoregressive).dtype, diffusion: variantOf(models.diffusion).dtype },
         },
         environment: captureEnvironment({
           executionProvider: 'cpu',

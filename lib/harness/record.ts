@@ -3,7 +3,7 @@
 // stopped), so no command writes these steps itself.
 import { createExperiment, createFinishedExperiment, type Experiment, type ExperimentKind, finishExperiment } from '../db/experiments.ts';
 import { recordRun, type Run, type RunInput } from '../db/runs.ts';
-import { type AnyModel, engineKindOf, isRemoteModel } from '../engines/any-model.ts';
+import { type AnyModel, engineKindOf, isRemoteModel, variantOf } from '../engines/any-model.ts';
 import type { DecodingSettings, GenerationResult } from '../engines/types.ts';
 import type { EnvironmentInfo } from '../env/environment.ts';
 
@@ -51,7 +51,7 @@ function runOf(model: AnyModel, prompt: string, result: GenerationResult, extra:
 
 /** The session a local model ran with, or the API a remote one was reached through (never its key). */
 function whereItRan(model: AnyModel): Record<string, unknown> {
-  if (!isRemoteModel(model)) return { session: model.sessionSettings };
+  if (!isRemoteModel(model)) return { session: model.sessionSettings, ...variantOf(model) };
   const { host, model: providerModel, chat } = model.remote;
   return { remote: { host, model: providerModel, chat } };
 }

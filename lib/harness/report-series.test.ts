@@ -37,6 +37,7 @@ function aggregate(over: Partial<Aggregate> & Pick<Aggregate, 'engine' | 'settin
     cacheEffect: null,
     model: over.engine,
     remote: null,
+    hardware: null,
     failures: 0,
     costUsd: null,
     ...over,

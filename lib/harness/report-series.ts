@@ -1,8 +1,12 @@
 // The report page's data, shaped for its charts and tables: series keyed by engine × setting (an overlaid
-// experiment's marked "(B)"), one row per output length with a column per series, the quality–speed frontier,
-// tokens per diffusion step, and the runs table's filters. Framework-free, so it is tested on its own; the
-// page (app/report/experiment-view.tsx) keeps only markup and React state.
+// experiment's marked "(B)"; and by hardware when runs come from more than one, so a series never mixes
+// machines), one row per output length with a column per series, the quality–speed frontier, tokens per
+// diffusion step, and the runs table's filters. Framework-free, so it is tested on its own; the page
+// (app/report/experiment-view.tsx) keeps only markup and React state.
 import type { Aggregate } from './aggregate.ts';
+import { detailedHardwareLabel, mixesHardware } from './hardware.ts';
+
+export { detailedHardwareLabel, mixesHardware };
 
 export interface ReportRun {
   id: string;
@@ -25,6 +29,8 @@ export interface ReportRun {
   prompt: string;
   failure?: string | null; // a remote request that failed after its retries
   costUsd?: number | null;
+  worker?: string | null; // queued sweeps: the worker that ran it
+  workerEnv?: unknown; // queued sweeps: where it was measured (null: the experiment's environment)
 }
 
 export interface ReportEnvironment {
@@ -58,6 +64,7 @@ export interface ReportData {
 }
 
 export const AR_COLOUR = '#1c7ed6';
+const AR_OTHER_HARDWARE_COLOURS = ['#0b7285', '#364fc7', '#5c940d']; // AR measured on a second, third … hardware
 export const DIFFUSION_COLOURS = ['#e8590c', '#2f9e44', '#ae3ec9', '#f08c00', '#c2255c', '#0c8599'];
 const BLOCK_COLOURS = ['#5f3dc4', '#087f5b', '#862e9c', '#364fc7']; // block diffusion: the third series, dotted
 const DIFFUSION_SHAPES = ['square', 'triangle', 'diamond'] as const;
@@ -69,6 +76,7 @@ export interface Series {
   key: string; // unique label used as the data key
   engine: string;
   setting: string;
+  hardware?: string | null; // set when the chart holds more than one hardware: part of the key and label
   colour: string;
   dash?: string; // dashed for diffusion and for the overlay, so engines differ without colour
   shape: 'circle' | 'square' | 'triangle' | 'diamond';
@@ -76,33 +84,47 @@ export interface Series {
 
 export type Row = Record<string, unknown>;
 
-const seriesKey = (a: Pick<Aggregate, 'engine' | 'setting'>, suffix: string) => `${shortEngine(a.engine)} ${a.setting}${suffix}`;
+const seriesKey = (a: Pick<Aggregate, 'engine' | 'setting' | 'hardware'>, suffix: string, byHardware: boolean) =>
+  `${shortEngine(a.engine)} ${a.setting}${byHardware && a.hardware ? ` on ${a.hardware}` : ''}${suffix}`;
 
-/** One series per engine × setting, in first-seen order; AR solid circles, diffusion dashed, block dotted diamonds. */
-export function seriesOf(aggregates: readonly Aggregate[], suffix = '', dashed = false): Series[] {
+/**
+ * One series per engine × setting (× hardware with `byHardware`), in first-seen order; AR solid circles (another
+ * colour per further hardware), diffusion dashed, block dotted diamonds.
+ */
+export function seriesOf(aggregates: readonly Aggregate[], suffix = '', dashed = false, byHardware = mixesHardware(aggregates)): Series[] {
   const seen = new Map<string, Series>();
+  const arHardware: (string | null)[] = [];
   let d = 0;
   let b = 0;
   for (const a of aggregates) {
-    const key = seriesKey(a, suffix);
+    const key = seriesKey(a, suffix, byHardware);
     if (seen.has(key)) continue;
     const ar = a.engine === 'autoregressive';
+    const hardware = byHardware ? a.hardware : null;
     if (a.engine === 'block_diffusion') {
       seen.set(key, {
         key,
         engine: a.engine,
         setting: a.setting,
+        hardware,
         colour: BLOCK_COLOURS[b++ % BLOCK_COLOURS.length]!,
         dash: dashed ? '6 3' : '1 3',
         shape: 'diamond',
       });
       continue;
     }
+    if (ar && !arHardware.includes(hardware)) arHardware.push(hardware);
+    const h = arHardware.indexOf(hardware);
     seen.set(key, {
       key,
       engine: a.engine,
       setting: a.setting,
-      colour: ar ? AR_COLOUR : DIFFUSION_COLOURS[d++ % DIFFUSION_COLOURS.length]!,
+      hardware,
+      colour: ar
+        ? h <= 0
+          ? AR_COLOUR
+          : AR_OTHER_HARDWARE_COLOURS[(h - 1) % AR_OTHER_HARDWARE_COLOURS.length]!
+        : DIFFUSION_COLOURS[d++ % DIFFUSION_COLOURS.length]!,
       dash: dashed ? '6 3' : ar ? undefined : '4 2',
       shape: ar ? 'circle' : DIFFUSION_SHAPES[(d - 1) % DIFFUSION_SHAPES.length]!,
     });
@@ -119,10 +141,11 @@ export function wide(
   suffix: string,
   value: (a: Aggregate) => number | null,
   error?: (a: Aggregate) => [number, number] | null,
+  byHardware = mixesHardware(aggregates),
 ): Row[] {
   const rows = new Map<number, Row>();
   for (const a of aggregates) {
-    const s = series.find((x) => x.key === seriesKey(a, suffix));
+    const s = series.find((x) => x.key === seriesKey(a, suffix, byHardware));
     const v = value(a);
     if (!s || v === null || !Number.isFinite(v)) continue;
     const row = rows.get(a.length) ?? { length: a.length };
@@ -140,11 +163,14 @@ export function mergeRows(a: readonly Row[], b: readonly Row[]): Row[] {
   return [...rows.values()].sort(byLength);
 }
 
-/** The report's longer form of the hardware label: which CPU and how many threads, or which GPU and provider. */
-export function detailedHardwareLabel(env: ReportEnvironment): string {
-  return env.executionProvider === 'cpu'
-    ? `CPU: ${env.cpuModel}, ${env.threads === null || env.threads === undefined ? 'default' : env.threads} thread${env.threads === 1 ? '' : 's'}`
-    : `GPU ${env.gpuModel ?? ''} (${env.executionProvider})`;
+/**
+ * What the charts' captions say they were measured on: the one hardware of all their runs, or how many when a
+ * sweep's workers ran on several (each series then names its own). `experiment`: the experiment's own label.
+ */
+export function measuredOn(aggregates: readonly Pick<Aggregate, 'hardware'>[], experiment: string): string {
+  const labels = [...new Set(aggregates.map((a) => a.hardware ?? experiment))];
+  if (labels.length <= 1) return `measured on ${labels[0] ?? experiment}`;
+  return `measured on ${labels.length} kinds of hardware: one series each, speedups only within one`;
 }
 
 export const tasksOf = (aggregates: readonly Aggregate[]) => [...new Set(aggregates.map((a) => a.task))];
@@ -162,6 +188,7 @@ export type FrontierPoint = {
 export interface ReportCharts {
   series: Series[]; // this experiment's
   all: Series[]; // with the overlay's
+  stepSeries: Series[]; // tokens per step: the diffusion kinds by setting alone (a property of decoding, not of hardware)
   speedupSeries: Series[]; // the diffusion kinds (AR is the 1× reference)
   latency: Row[];
   speedup: Row[]; // "<key> err" holds the bootstrap band [low, high]: drawn as an area around the line
@@ -182,19 +209,22 @@ const withQuality = (list: readonly Aggregate[]) => list.filter((a) => !a.latenc
 export function reportCharts(aggregates: readonly Aggregate[], task: string, overlay: readonly Aggregate[] = []): ReportCharts {
   const mine = aggregates.filter((a) => a.task === task);
   const theirs = overlay.filter((a) => a.task === task);
-  const series = seriesOf(mine);
-  const overlaySeries = seriesOf(theirs, OVERLAY_SUFFIX, true);
+  // Decided once over both experiments: an overlay measured elsewhere is labelled with its hardware too.
+  const byHardware = mixesHardware([...mine, ...theirs]);
+  const series = seriesOf(mine, '', false, byHardware);
+  const overlaySeries = seriesOf(theirs, OVERLAY_SUFFIX, true, byHardware);
   const all = [...series, ...overlaySeries];
   const rows = (value: (a: Aggregate) => number | null, error: (a: Aggregate) => [number, number] | null, qualityOnly = false) => {
     const pick = (list: readonly Aggregate[]) => (qualityOnly ? withQuality(list) : list);
-    return mergeRows(wide(pick(mine), series, '', value, error), wide(pick(theirs), overlaySeries, OVERLAY_SUFFIX, value, error));
+    return mergeRows(wide(pick(mine), series, '', value, error, byHardware), wide(pick(theirs), overlaySeries, OVERLAY_SUFFIX, value, error, byHardware));
   };
   const frontier = withQuality(mine)
     .filter((a) => a.passRate !== null && !a.remote) // NFE is unknown behind an API
-    .map((a) => ({ series: seriesKey(a, ''), length: a.length, nfe: a.nfeMedian, latencyMs: a.latencyMedianMs, passRate: 100 * a.passRate! }));
+    .map((a) => ({ series: seriesKey(a, '', byHardware), length: a.length, nfe: a.nfeMedian, latencyMs: a.latencyMedianMs, passRate: 100 * a.passRate! }));
   return {
     series,
     all,
+    stepSeries: seriesOf(mine, '', false, false).filter((s) => s.engine !== 'autoregressive'),
     speedupSeries: all.filter((s) => s.engine !== 'autoregressive'),
     latency: rows(latencyOf, latencyWhisker),
     speedup: rows(speedupOf, speedupBand),

@@ -5,6 +5,7 @@ import { listRunsOfExperiment, type Run } from '../db/runs.ts';
 import { ExperimentNotFoundError } from '../user-error.ts';
 import { publicBase } from './public-url.ts';
 import { type Aggregate, aggregateRuns, experimentCost } from './aggregate.ts';
+import { hardwareEnvironmentOf } from './hardware.ts';
 
 export interface ExperimentReport {
   experiment: Experiment;
@@ -15,11 +16,14 @@ export interface ExperimentReport {
 
 export async function loadReport(idOrSlug: string): Promise<ExperimentReport> {
   let experiment = await getExperiment(idOrSlug);
-  // A `running` experiment whose process died after this one opened the database is shown as interrupted.
-  if (experiment?.status === 'running' && (await recoverAbandoned()).length > 0) experiment = await getExperiment(idOrSlug);
+  // A `running` experiment whose process died after this one opened the database is shown as interrupted (and
+  // a queued one with no cell left in the queue).
+  if ((experiment?.status === 'running' || experiment?.status === 'queued') && (await recoverAbandoned()).length > 0)
+    experiment = await getExperiment(idOrSlug);
   if (!experiment) throw new ExperimentNotFoundError(idOrSlug);
   const runs = await listRunsOfExperiment(experiment.id);
-  return { experiment, runs, aggregates: aggregateRuns(runs), cost: experimentCost(runs) };
+  const aggregates = aggregateRuns(runs, hardwareEnvironmentOf(experiment.environment));
+  return { experiment, runs, aggregates, cost: experimentCost(runs) };
 }
 
 /** Where the dashboard serves an experiment's read-only page (`origin`: the app's request origin). */

@@ -2,13 +2,12 @@
 // warm-up, then each record decoded `repeats` times, its medians, and (when the caller gives the task records)
 // every answer checked in one batch, so code answers share one sandbox child.
 import { RemoteRequestError } from '../engines/remote/errors.ts';
-import type { DecodingSettings, Engine, GenerateOptions, GenerationResult } from '../engines/types.ts';
+import type { Engine, GenerateOptions, GenerationResult, ResolvedRequest } from '../engines/types.ts';
 import { checkCompletions, type RecordWithCompletion } from '../tasks/check.ts';
 import { median } from './stats.ts';
 
 export interface RecordToRun {
-  prompt: string;
-  settings: Partial<DecodingSettings>;
+  request: ResolvedRequest; // resolved once by the caller (engine.resolve), decoded for the warm-up and every repeat
   /** The task record whose answer checks this one, and how a decoded text becomes its completion. */
   check?: { record: RecordWithCompletion; completion: (text: string) => unknown } | null;
 }
@@ -34,7 +33,7 @@ export interface RunRecordsOptions {
 
 async function untimed(engine: Engine, record: RecordToRun, signal?: AbortSignal): Promise<void> {
   try {
-    await engine.generate({ prompt: record.prompt, settings: record.settings }, { signal });
+    await engine.decode(record.request, { signal });
   } catch (error) {
     if (!(error instanceof RemoteRequestError)) throw error; // a failed remote warm-up leaves the record to try for itself
   }
@@ -49,7 +48,7 @@ export async function runRecords(engine: Engine, records: readonly RecordToRun[]
     let failure: RemoteRequestError | null = null;
     try {
       for (let r = 0; r < repeats; r++) {
-        results.push(await engine.generate({ prompt: record.prompt, settings: record.settings }, r === 0 ? { signal, onEvent: options.onEvent } : { signal }));
+        results.push(await engine.decode(record.request, r === 0 ? { signal, onEvent: options.onEvent } : { signal }));
       }
     } catch (error) {
       if (!(error instanceof RemoteRequestError)) throw error;

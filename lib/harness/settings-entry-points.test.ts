@@ -11,7 +11,7 @@ import { FieldError } from '../user-error.ts';
 import { parsePlaygroundRequest } from './playground.ts';
 import { parseSpec } from './spec.ts';
 
-type Setting = 'temperature' | 'topP' | 'topK' | 'seed' | 'threshold' | 'factor' | 'blockLength' | 'remasking' | 'cache';
+type Setting = 'temperature' | 'topP' | 'topK' | 'seed' | 'threshold' | 'factor' | 'blockLength' | 'remasking' | 'schedule' | 'cache';
 
 /** Values on both sides of each bound; the canvas is 64 long, so block lengths are divisors or not integers. */
 const PROBES: Record<Setting, unknown[]> = {
@@ -23,6 +23,7 @@ const PROBES: Record<Setting, unknown[]> = {
   factor: [0.001, 1, 100, 0, 100.5],
   blockLength: [1, 32, 64, 0, 2.5],
   remasking: ['low_confidence', 'margin', 'entropy', 'confident', ''],
+  schedule: ['llada', 'dream', 'mdlm', ''],
   cache: ['none', 'dual', 'prefix', 'all'],
 };
 
@@ -35,6 +36,7 @@ const CLI_FLAG: Record<Setting, string> = {
   factor: 'factor',
   blockLength: 'block',
   remasking: 'remasking',
+  schedule: 'schedule',
   cache: 'cache',
 };
 const AR_ONLY = new Set<Setting>(['topP', 'topK']);

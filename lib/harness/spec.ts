@@ -4,6 +4,7 @@
 import type { EngineKind } from '../models/discover.ts';
 import { decodingValueProblem, STEPS_FORMS, type StepsSpec, stepsSpecOf } from '../engines/decoding-schema.ts';
 import { EXECUTION_PROVIDERS, type DecodingSettings, type ExecutionProvider } from '../engines/types.ts';
+import { isOnnxDtype, ONNX_DTYPES, type OnnxDtype } from '../models/onnx-variants.ts';
 import { findFamily, TASK_NAMES } from '../tasks/registry.ts';
 import type { TaskName } from '../tasks/types.ts';
 import { FieldError } from './field-error.ts';
@@ -30,6 +31,7 @@ export interface GridSetting {
 export interface ExperimentSpec {
   title: string;
   models: { autoregressive: string; diffusion: string; block_diffusion?: string }; // block_diffusion: only with that series
+  dtype: Partial<Record<EngineKind, OnnxDtype>>; // each side's ONNX variant (absent: the folder's own graph, fp32); checked against the folder when it loads
   tasks: TaskName[];
   lengths: number[];
   itemsPerLength: number;
@@ -57,6 +59,7 @@ type Json = Record<string, unknown>;
 const FIELDS = [
   'title',
   'models',
+  'dtype',
   'tasks',
   'lengths',
   'itemsPerLength',
@@ -74,8 +77,8 @@ const FIELDS = [
   'latencyOnlyLengths',
 ];
 const AR_FIELDS = ['temperature', 'topK', 'topP'] as const;
-const DIFFUSION_FIELDS = ['steps', 'blockLength', 'remasking', 'threshold', 'factor', 'cache', 'temperature', 'topK', 'topP'] as const;
-const BLOCK_DIFFUSION_FIELDS = ['steps', 'remasking', 'threshold', 'factor', 'temperature'] as const; // block length: the model's; cache: always exact
+const DIFFUSION_FIELDS = ['steps', 'blockLength', 'remasking', 'schedule', 'threshold', 'factor', 'cache', 'temperature', 'topK', 'topP'] as const;
+const BLOCK_DIFFUSION_FIELDS = ['steps', 'remasking', 'schedule', 'threshold', 'factor', 'temperature'] as const; // block length: the model's; cache: always exact
 
 function integer(value: unknown, field: string, min: number, max: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)
@@ -174,6 +177,8 @@ export function parseSpec(input: unknown): ExperimentSpec {
     }
   }
 
+  const dtype = parseDtypes(raw.dtype);
+
   if (raw.tasks === undefined) throw new SpecError('tasks', `is required: a list of ${TASK_NAMES.join(', ')}`);
   const tasks = list(raw.tasks, 'tasks', (v, f) => {
     if (typeof v !== 'string' || !(TASK_NAMES as readonly string[]).includes(v))
@@ -218,6 +223,7 @@ export function parseSpec(input: unknown): ExperimentSpec {
   // Block diffusion runs when the spec names its model or its grid (the bundled block model by default).
   const blockSeries = models.block_diffusion !== undefined || raw.blockDiffusion !== undefined;
   if (blockSeries) models.block_diffusion ??= BUNDLED_BLOCK_DIFFUSION_MODEL_ID;
+  if (dtype.block_diffusion !== undefined && !blockSeries) throw new SpecError('dtype.block_diffusion', 'the spec has no block-diffusion series');
 
   const itemLengths = raw.itemLengths ?? ITEM_LENGTHS[0];
   if (!(ITEM_LENGTHS as readonly unknown[]).includes(itemLengths)) throw new SpecError('itemLengths', `must be one of ${ITEM_LENGTHS.join(', ')}`);
@@ -230,6 +236,7 @@ export function parseSpec(input: unknown): ExperimentSpec {
   return {
     title: title.trim(),
     models,
+    dtype,
     tasks,
     lengths,
     itemsPerLength: raw.itemsPerLength === undefined ? 10 : integer(raw.itemsPerLength, 'itemsPerLength', 1, SPEC_LIMITS.itemsPerLength),
@@ -245,6 +252,19 @@ export function parseSpec(input: unknown): ExperimentSpec {
     repeats: raw.repeats === undefined ? 1 : integer(raw.repeats, 'repeats', 1, SPEC_LIMITS.repeats),
     latencyOnlyLengths,
   };
+}
+
+/** {"autoregressive": "fp16", ...}: which ONNX variant each side loads (whether its folder has it is checked on loading). */
+function parseDtypes(value: unknown): ExperimentSpec['dtype'] {
+  if (value === undefined) return {};
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new SpecError('dtype', 'must be an object {"autoregressive": DTYPE, ...}');
+  const dtype: ExperimentSpec['dtype'] = {};
+  for (const [key, given] of Object.entries(value as Json)) {
+    if (!(key in GRID_OF)) throw new SpecError(`dtype.${key}`, 'unknown engine (expected autoregressive, diffusion or block_diffusion)');
+    if (!isOnnxDtype(given)) throw new SpecError(`dtype.${key}`, `must be one of ${ONNX_DTYPES.join(', ')}, got ${JSON.stringify(given)}`);
+    dtype[key as EngineKind] = given;
+  }
+  return dtype;
 }
 
 /** Parses spec text (JSON); a syntax error is a SpecError too. */

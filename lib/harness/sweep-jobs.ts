@@ -1,6 +1,9 @@
 // Sweeps started from the dashboard run as background jobs in the server process (never inside the request
-// that started them), one at a time, with live progress and a cancel that stops them between runs.
-import type { Experiment } from '../db/experiments.ts';
+// that started them), one at a time, with live progress and a cancel that stops them between runs. On
+// PostgreSQL they go to the queue instead, as `dlm bench --queue` (lib/harness/sweep-queue.ts): their cells
+// are run by `dlm worker` processes, on this machine or any other, never in the web server.
+import { cancelQueuedExperiment, type Experiment, getExperimentById } from '../db/experiments.ts';
+import { databaseLocation } from '../db/location.ts';
 import { UserError } from '../user-error.ts';
 import { decodeQueue } from './decode-queue.ts';
 import { parseSpec } from './spec.ts';
@@ -23,9 +26,16 @@ export class SweepBusyError extends UserError {
   }
 }
 
-/** Validates the spec (a FieldError names the bad field), starts the job and returns its experiment id. */
+/** Whether this server's sweeps go to the cell queue: the database is PostgreSQL, shared with the workers. */
+export const sweepsAreQueued = () => databaseLocation().provider === 'postgresql';
+
+/** pg-boss loads only when the queue is used. */
+const queueModule = () => import('./sweep-queue.ts');
+
+/** Validates the spec (a FieldError names the bad field), starts the job (or enqueues its cells) and returns its experiment id. */
 export async function startSweepJob(raw: unknown): Promise<string> {
   parseSpec(raw); // the whole spec is checked before anything starts
+  if (sweepsAreQueued()) return (await (await queueModule()).enqueueSweep(raw)).id;
   return launch((options) => startSweep(raw, options));
 }
 
@@ -34,6 +44,7 @@ export async function startSweepJob(raw: unknown): Promise<string> {
  * checked); returns once it is running again, or throws what stops it (unknown id, changed model, running).
  */
 export async function resumeSweepJob(experimentId: string): Promise<string> {
+  if (sweepsAreQueued()) return (await (await queueModule()).requeueSweep(experimentId)).experiment.id; // its missing cells, enqueued again
   return launch((options) => resumeSweep(experimentId, options));
 }
 
@@ -84,4 +95,13 @@ export function cancelSweepJob(experimentId: string): boolean {
   if (!job || job.state !== 'running') return false;
   job.controller.abort();
   return true;
+}
+
+/**
+ * Cancels a sweep running in this server, or a queued one (workers then drop its waiting cells and a cell
+ * being run is still stored); false when it is neither. Resume enqueues (or runs) what is missing.
+ */
+export async function cancelSweep(experimentId: string): Promise<boolean> {
+  if (cancelSweepJob(experimentId)) return true;
+  return (await getExperimentById(experimentId))?.status === 'queued' && (await cancelQueuedExperiment(experimentId));
 }

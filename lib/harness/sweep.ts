@@ -3,9 +3,12 @@
 // run and resumes by running only the missing cells. The CLI (`dlm bench`) and the app call these functions.
 import { getExperiment, recoverAbandoned, reopenExperiment, type Experiment } from '../db/experiments.ts';
 import { listCellKeys } from '../db/runs.ts';
-import { type AnyModel, createAnyEngine, isRemoteModel, loadAnyModel, paradigmOf, remoteHostsOf, settingsForPrompt } from '../engines/any-model.ts';
-import type { DecodingSettings, Engine, GenerationResult, SessionSettings } from '../engines/types.ts';
+import { type AnyModel, createAnyEngine, isRemoteModel, loadAnyModel, paradigmOf, remoteHostsOf, variantOf } from '../engines/any-model.ts';
+import type { DecodingSettings, Engine, GenerationResult, ResolvedRequest, SessionSettings } from '../engines/types.ts';
+import { assertExecutionProvider, ExecutionProviderError } from '../engines/execution-providers.ts';
 import { captureEnvironment } from '../env/environment.ts';
+import { findModel } from '../models/discover.ts';
+import { dtypeProblem, type OnnxDtype } from '../models/onnx-variants.ts';
 import { ExperimentNotFoundError, UserError } from '../user-error.ts';
 import { type EvalRecord, mixedSuiteRecords, suiteRecords } from './eval-records.ts';
 import { completionFor, promptFor } from './prompt-form.ts';
@@ -46,14 +49,14 @@ function sessionOf(spec: ExperimentSpec): SessionSettings {
   return { executionProvider: spec.executionProvider, intraOpThreads: spec.threads, graphOptimizationLevel: 'all' };
 }
 
-/** The settings one cell decodes with; validated against the model (throws SpecError naming the setting). */
-function cellSettings(cell: Cell, spec: ExperimentSpec, model: AnyModel, prompt: string): DecodingSettings {
+/** The request one cell decodes, resolved by its engine (throws SpecError naming the setting). */
+function cellRequest(cell: Cell, spec: ExperimentSpec, engine: Engine, prompt: string): ResolvedRequest {
   const settings: Partial<DecodingSettings> = { ...cell.setting.settings, maxNewTokens: cell.length, seed: spec.seed + cell.sample };
   const steps = resolveSteps(cell.setting.steps, cell.length);
   if (steps !== undefined) settings.steps = steps;
   if (cell.latencyOnly) settings.minNewTokens = cell.length;
   try {
-    return settingsForPrompt(model, settings, prompt);
+    return engine.resolve({ prompt, settings });
   } catch (error) {
     throw new SpecError(`${cell.engine} setting "${cell.setting.label}" at length ${cell.length}`, (error as Error).message);
   }
@@ -63,14 +66,31 @@ export interface Prepared {
   models: Partial<Record<EngineKind, AnyModel>>; // block_diffusion only when the spec has that series; AR and diffusion may be remote
   engines: Partial<Record<EngineKind, Engine>>;
   records: Map<string, EvalRecord[]>; // `${task}|${length}` → items
+  requests: Map<string, ResolvedRequest>; // cell key → its request, resolved once here for the warm-up and every repeat
 }
 
-/** Loads the spec's models and engines and checks every cell's settings. */
+/** One side's model, in the spec's dtype for it (a dtype its folder lacks is a SpecError naming dtype.<side>). */
+async function loadSide(spec: ExperimentSpec, kind: EngineKind, session: SessionSettings): Promise<AnyModel> {
+  const dtype = spec.dtype[kind];
+  if (dtype === undefined) return loadAnyModel(spec.models[kind]!, session);
+  const info = await findModel(spec.models[kind]!);
+  const problem = dtypeProblem(info, dtype);
+  if (problem) throw new SpecError(`dtype.${kind}`, problem);
+  return loadAnyModel(info, session, dtype);
+}
+
+/** Loads the spec's models and engines and resolves every cell's request (checking its settings). */
 export async function prepareSweep(spec: ExperimentSpec): Promise<Prepared> {
   const session = sessionOf(spec);
+  try {
+    assertExecutionProvider(spec.executionProvider); // before any model loads
+  } catch (error) {
+    if (error instanceof ExecutionProviderError) throw new SpecError('executionProvider', error.message);
+    throw error;
+  }
   const models: Prepared['models'] = {};
   for (const kind of specEngines(spec)) {
-    const model = await loadAnyModel(spec.models[kind]!, session);
+    const model = await loadSide(spec, kind, session);
     // A remote model stands on the side of its paradigm; a local one must be of the series' own kind.
     const actual = isRemoteModel(model) ? `remote ${paradigmOf(model)}` : model.config.decoding;
     if (isRemoteModel(model) ? paradigmOf(model) !== kind : model.config.decoding !== kind)
@@ -87,11 +107,11 @@ export async function prepareSweep(spec: ExperimentSpec): Promise<Prepared> {
           : suiteRecords(task, [length], spec.itemsPerLength, spec.seed),
       );
   const engines = Object.fromEntries(Object.entries(models).map(([kind, model]) => [kind, createAnyEngine(model)]));
-  const prepared: Prepared = { models, engines, records };
-  // Every cell's settings are checked before anything runs, so a bad grid fails at once, not an hour in.
+  const prepared: Prepared = { models, engines, records, requests: new Map() };
+  // Every cell is resolved before anything runs, so a bad grid fails at once, not an hour in.
   for (const cell of expandCells(spec)) {
-    const record = recordOf(prepared, cell);
-    cellSettings(cell, spec, models[cell.engine]!, promptFor(models[cell.engine]!, record));
+    const prompt = promptFor(models[cell.engine]!, recordOf(prepared, cell));
+    prepared.requests.set(cell.key, cellRequest(cell, spec, engines[cell.engine]!, prompt));
   }
   return prepared;
 }
@@ -112,13 +132,13 @@ export async function runCell(experimentId: string, spec: ExperimentSpec, prepar
   const model = prepared.models[cell.engine]!;
   const engine = prepared.engines[cell.engine]!;
   const record = recordOf(prepared, cell);
-  const prompt = promptFor(model, record);
-  const settings = cellSettings(cell, spec, model, prompt);
+  const request = prepared.requests.get(cell.key)!;
+  const { prompt, settings } = request;
   const warmKey = `${cell.engine}|${cell.setting.label}|${cell.length}`;
   const release = await context.acquire?.(model.info.id);
   let run: RecordRun;
   try {
-    [run] = (await runRecords(engine, [{ prompt, settings, check: { record, completion: (text) => completionFor(model, record, text) } }], {
+    [run] = (await runRecords(engine, [{ request, check: { record, completion: (text) => completionFor(model, record, text) } }], {
       warmup: context.warmed.has(warmKey) ? 0 : spec.warmup,
       repeats: spec.repeats,
       signal: context.signal,
@@ -204,7 +224,7 @@ async function runCells(experiment: Experiment, spec: ExperimentSpec, prepared: 
   return { experiment, ran, skipped: cells.length - todo.length };
 }
 
-export type SweepConfig = { spec: unknown; models: Partial<Record<EngineKind, { id: string; sha256: string }>> };
+export type SweepConfig = { spec: unknown; models: Partial<Record<EngineKind, { id: string; sha256: string; dtype?: OnnxDtype }>> };
 
 /** What a sweep experiment stores: the spec as given, resolved, and its models' hashes (checked on resume). */
 export function sweepRecordOf(raw: unknown, spec: ExperimentSpec, prepared: Prepared) {
@@ -216,7 +236,12 @@ export function sweepRecordOf(raw: unknown, spec: ExperimentSpec, prepared: Prep
   const config = {
     spec: raw, // as given, so `--resume` parses it back the same way
     resolved: spec,
-    models: Object.fromEntries(specEngines(spec).map((k) => [k, { id: prepared.models[k]!.info.id, sha256: prepared.models[k]!.info.sha256 }])),
+    models: Object.fromEntries(
+      specEngines(spec).map((k) => {
+        const model = prepared.models[k]!;
+        return [k, { id: model.info.id, sha256: model.info.sha256, ...variantOf(model) }]; // sha256: the variant's own file
+      }),
+    ),
   };
   return { environment, config };
 }

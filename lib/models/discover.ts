@@ -7,10 +7,12 @@ import { UserError } from '../user-error.ts';
 import { sha256OfFile } from './file-hash.ts';
 import { isLogitConvention, type LogitConvention, logitConventionProblem } from './logit-convention.ts';
 import { inferDecoding } from './causal-lm.ts';
+import { diffusionFamilyOf, inferDiffusion, isFamilyProblem, withStandardKeys } from './diffusion-families.ts';
 import { countOnnxNodes, countOnnxParameters } from './onnx-parameters.ts';
 import { availableDtypes, externalDataFiles, onnxFileName, type OnnxDtype } from './onnx-variants.ts';
 import type { RemoteModelConfig } from './remote-config.ts';
 import { describeRemoteFolder } from './remote-folder.ts';
+import { readSpecialTokens } from './special-tokens.ts';
 
 /** config.json "decoding": how a folder's model is run. Declared once; every list of kinds derives from it. */
 export const DECODING_KINDS = ['autoregressive', 'diffusion', 'block_diffusion', 'remote'] as const;
@@ -29,7 +31,7 @@ export interface ModelInfo {
   id: string; // folder name; what --model takes
   dir: string; // absolute folder path
   decoding: DecodingKind | null; // from config.json "decoding"; null when missing or unknown
-  decodingInferred?: string | null; // why a published causal LM without "decoding" is taken as autoregressive
+  decodingInferred?: string | null; // what a published model's config.json implied and why (causal LM, LLaDA, Dream, ...)
   modelType: string | null; // config.json model_type, e.g. "llama"
   parameters: number | null; // floating-point weights in the ONNX graph
   graphNodes: number | null; // nodes that run per forward (Constant excluded), before onnxruntime's fusions
@@ -87,30 +89,20 @@ export async function describeModelFolder(dir: string): Promise<ModelInfo> {
     problems: [],
   };
   try {
-    const config = readJson(path.join(dir, 'config.json'));
-    if (config.decoding === 'remote') return describeRemoteFolder(info, readFileSync(path.join(dir, 'config.json'), 'utf8'), config);
-    const decoding = config.decoding;
-    const inferred = decoding === undefined ? inferDecoding(config) : null;
-    if (decoding === 'autoregressive' || decoding === 'diffusion' || decoding === 'block_diffusion') info.decoding = decoding;
-    else if (inferred) [info.decoding, info.decodingInferred] = [inferred.decoding, inferred.reason];
-    else info.problems.push(`config.json has no "decoding": ${DECODING_KINDS.map((k) => `"${k}"`).join(' | ')} (nor a causal-LM model_type to infer it from)`);
+    const published = readJson(path.join(dir, 'config.json'));
+    if (published.decoding === 'remote') return describeRemoteFolder(info, readFileSync(path.join(dir, 'config.json'), 'utf8'), published);
+    const config = withStandardKeys(published);
     info.modelType = typeof config.model_type === 'string' ? config.model_type : null;
     info.contextLength = numberOrNull(config.max_position_embeddings);
     info.vocabSize = numberOrNull(config.vocab_size);
-    info.maskTokenId = numberOrNull(config.mask_token_id);
-    const masked = info.decoding === 'diffusion' || info.decoding === 'block_diffusion'; // fills <mask> positions
-    if (masked && info.maskTokenId === null) info.problems.push(`${info.decoding} model without mask_token_id in config.json`);
-    if (info.decoding === 'block_diffusion') {
-      info.blockSize = numberOrNull(config.block_size);
-      if (info.blockSize === null || !Number.isInteger(info.blockSize) || info.blockSize < 1) {
-        info.problems.push('block_diffusion model without a positive integer "block_size" in config.json');
-      }
-    }
-    if (masked) {
-      const problem = logitConventionProblem(config.diffusion_logits);
-      if (problem) info.problems.push(problem);
-      else if (isLogitConvention(config.diffusion_logits)) info.diffusionLogits = config.diffusion_logits;
-    }
+    const family = inferDiffusion(config, () => readSpecialTokens(dir)); // a published diffusion LM (LLaDA, Dream, ...)
+    if (isFamilyProblem(family)) {
+      info.decoding = typeof config.decoding === 'string' && isEngineKind(config.decoding) ? config.decoding : diffusionFamilyOf(config)!.decoding;
+      info.problems.push(family.problem);
+    } else if (family) {
+      Object.assign(info, { decoding: family.decoding, decodingInferred: family.reason, maskTokenId: family.maskTokenId });
+      Object.assign(info, { diffusionLogits: family.diffusionLogits, blockSize: family.blockSize });
+    } else describeOwnKeys(info, config);
   } catch (error) {
     info.problems.push(`config.json unreadable: ${(error as Error).message}`);
   }
@@ -135,6 +127,31 @@ export async function describeModelFolder(dir: string): Promise<ModelInfo> {
     info.problems.push(`onnx/${path.basename(onnxFile)} unreadable: ${(error as Error).message}`);
   }
   return info;
+}
+
+const isEngineKind = (value: string): value is EngineKind => (ENGINE_KINDS as readonly string[]).includes(value);
+
+/** A folder that is no published diffusion family: our own keys, or a standard causal LM's model_type. */
+function describeOwnKeys(info: ModelInfo, config: Record<string, unknown>): void {
+  const decoding = config.decoding;
+  const inferred = decoding === undefined ? inferDecoding(config) : null;
+  if (decoding === 'autoregressive' || decoding === 'diffusion' || decoding === 'block_diffusion') info.decoding = decoding;
+  else if (inferred) [info.decoding, info.decodingInferred] = [inferred.decoding, inferred.reason];
+  else info.problems.push(`config.json has no "decoding": ${DECODING_KINDS.map((k) => `"${k}"`).join(' | ')} (nor a causal-LM model_type to infer it from)`);
+  info.maskTokenId = numberOrNull(config.mask_token_id);
+  const masked = info.decoding === 'diffusion' || info.decoding === 'block_diffusion'; // fills <mask> positions
+  if (masked && info.maskTokenId === null) info.problems.push(`${info.decoding} model without mask_token_id in config.json`);
+  if (info.decoding === 'block_diffusion') {
+    info.blockSize = numberOrNull(config.block_size);
+    if (info.blockSize === null || !Number.isInteger(info.blockSize) || info.blockSize < 1) {
+      info.problems.push('block_diffusion model without a positive integer "block_size" in config.json');
+    }
+  }
+  if (masked) {
+    const problem = logitConventionProblem(config.diffusion_logits);
+    if (problem) info.problems.push(problem);
+    else if (isLogitConvention(config.diffusion_logits)) info.diffusionLogits = config.diffusion_logits;
+  }
 }
 
 export async function discoverModels(): Promise<ModelListing> {

@@ -31,6 +31,29 @@ export function availableDtypes(onnxDir: string): OnnxDtype[] {
   return ONNX_DTYPES.filter((dtype) => files.has(onnxFileName(dtype)));
 }
 
+/** What a dtype choice needs to know about a model folder (a ModelInfo is one). */
+export interface DtypeHolder {
+  id: string;
+  decoding: string | null; // null: config.json did not say
+  dtypes?: readonly OnnxDtype[];
+}
+
+/**
+ * Why `dtype` cannot load from this folder (null when it can): the one rule behind --dtype, a spec's and the
+ * playground's dtype, and the choices the playground offers.
+ */
+export function dtypeProblem(model: DtypeHolder, dtype: OnnxDtype): string | null {
+  if (model.decoding === 'remote') return `"${model.id}" is a remote model: it has no ONNX variants`;
+  const has = model.dtypes ?? [];
+  if (has[0] === dtype) return null; // the graph discovery describes (fp32 when there is one)
+  if (!has.includes(dtype)) return `model "${model.id}" has no ${dtype} graph (onnx/${onnxFileName(dtype)}); its dtypes: ${has.join(', ') || 'none'}`;
+  if (model.decoding !== 'autoregressive') return `dtype ${dtype}: only autoregressive models load a dtype variant ("${model.id}" is ${model.decoding})`;
+  return null;
+}
+
+/** The dtypes a folder can load (what the playground offers). */
+export const loadableDtypes = (model: DtypeHolder): OnnxDtype[] => (model.dtypes ?? []).filter((dtype) => dtypeProblem(model, dtype) === null);
+
 /** The external data files next to `onnxFile` (model.onnx_data, model.onnx_data_1, ...). */
 export function externalDataFiles(onnxFile: string): string[] {
   const dir = path.dirname(onnxFile);

@@ -5,6 +5,11 @@ interface for text generation with a KV cache:
     past_key_values.{i}.key/value [B, kv_heads, past, head_dim]
       -> logits [B, S, vocab], present.{i}.key/value [B, kv_heads, past + S, head_dim]
 
+Diffusion LMs change the attention pattern (`attention`, see reference.ATTENTION: "bidirectional" for
+LLaDA/Dream, "block_causal" with `block_size` for Fast-dLLM v2, by absolute index past + i) and may drop the
+cache (`plain_positions` given): input_ids [B, T], attention_mask [B, T] -> logits [B, T, vocab], positions
+computed inside, "index" (0..T-1, LLaDA) or "nonpad_count" (cumsum(attention_mask) - 1, padding 1: Dream).
+
 dtype "fp32" or "fp16" (weights, cache and logits in that type). As in transformers' half-precision forward,
 RMSNorm and the attention softmax run in float32 inside an fp16 graph (Cast islands), so activations that
 overflow float16 when squared do not turn into inf.
@@ -47,8 +52,10 @@ class _Builder:
         return x if self.onnx_dtype == TensorProto.FLOAT else self.op("Cast", x, to=self.onnx_dtype)
 
 
-def build_model(spec: DecoderSpec, weights: dict, dtype: str = "fp32") -> onnx.ModelProto:
+def build_model(spec: DecoderSpec, weights: dict, dtype: str = "fp32", attention: str = "causal", block_size: int = 0,
+                plain_positions: str = None) -> onnx.ModelProto:
     """weights: the checkpoint's float32 arrays by published name (see architecture.expected_shapes)."""
+    cached = plain_positions is None
     g = _Builder(dtype)
     H, D, Hq, Hkv = spec.hidden_size, spec.head_dim, spec.num_heads, spec.num_kv_heads
     g.ints("axes_0", [0])
@@ -62,8 +69,9 @@ def build_model(spec: DecoderSpec, weights: dict, dtype: str = "fp32") -> onnx.M
     g.ints("shape_q", [0, 0, Hq, D])
     g.ints("shape_kv", [0, 0, Hkv, D])
     g.ints("shape_merge", [0, 0, Hq * D])
-    g.ints("shape_rep", [0, Hq, -1, D])
-    g.ints("expand_rep", [1, 1, spec.kv_groups, 1, 1])
+    if spec.kv_groups > 1:
+        g.ints("shape_rep", [0, Hq, -1, D])
+        g.ints("expand_rep", [1, 1, spec.kv_groups, 1, 1])
     g.ints("one", 1)
     g.const("eps", np.array(spec.rms_norm_eps, dtype=np.float32))
     g.const("f_one", np.array(1.0, dtype=np.float32))
@@ -94,14 +102,33 @@ def build_model(spec: DecoderSpec, weights: dict, dtype: str = "fp32") -> onnx.M
     T = g.op("Shape", "attention_mask", start=1, end=2)
     past_len = g.op("Squeeze", g.op("Sub", T, S), "axes_0")
     total = g.op("Squeeze", T, "axes_0")
-    # Additive mask [B, 1, S, T]: key j is visible to new token i when j <= past + i and j is not padding.
+    # Additive mask [B, 1, S, T]: key j is visible to new token i (index past + i) when the pattern allows it
+    # (causal: j <= past + i) and j is not padding.
     key_pos = g.op("Range", g.ints("zero", 0), total, "one")
     query_pos = g.op("Range", past_len, total, "one")
-    causal = g.op("LessOrEqual", g.op("Unsqueeze", key_pos, "axes_0"), g.op("Unsqueeze", query_pos, "axes_1"))
     not_pad = g.op("Cast", g.op("Unsqueeze", "attention_mask", "axes_12"), to=TensorProto.BOOL)
-    mask = g.op("Where", g.op("And", causal, not_pad), "mask_keep", "mask_hide")
-    # RoPE tables from position_ids, computed in float32: [B, 1, S, D].
-    freqs = g.op("Mul", g.op("Unsqueeze", g.op("Cast", "position_ids", to=TensorProto.FLOAT), "axes_2"), "inv_freq")
+    if attention == "bidirectional":
+        allowed = not_pad
+    else:
+        if attention == "block_causal":  # block of the key <= block of the query, blocks from absolute index 0
+            key_pos = g.op("Div", key_pos, g.ints("block_size", block_size))
+            query_pos = g.op("Div", query_pos, "block_size")
+        elif attention != "causal":
+            raise ValueError(f"attention {attention!r} is not causal, bidirectional or block_causal")
+        pattern = g.op("LessOrEqual", g.op("Unsqueeze", key_pos, "axes_0"), g.op("Unsqueeze", query_pos, "axes_1"))
+        allowed = g.op("And", pattern, not_pad)
+    mask = g.op("Where", allowed, "mask_keep", "mask_hide")
+    # RoPE tables from the positions, computed in float32: [B, 1, S, D].
+    if cached:
+        positions = "position_ids"
+    elif plain_positions == "index":
+        positions = g.op("Unsqueeze", g.op("Range", "zero", total, "one"), "axes_0")
+    elif plain_positions == "nonpad_count":
+        counted = g.op("Sub", g.op("CumSum", "attention_mask", g.ints("axis_1", 1)), "one")
+        positions = g.op("Where", g.op("Equal", "attention_mask", g.ints("zero_1", [0])), "one", counted)
+    else:
+        raise ValueError(f"plain_positions {plain_positions!r} is not index or nonpad_count")
+    freqs = g.op("Mul", g.op("Unsqueeze", g.op("Cast", positions, to=TensorProto.FLOAT), "axes_2"), "inv_freq")
     emb = g.op("Concat", freqs, freqs, axis=-1)
     cos = g.op("Unsqueeze", g.to_dtype(g.op("Cos", emb)), "axes_1")
     sin = g.op("Unsqueeze", g.to_dtype(g.op("Sin", emb)), "axes_1")
@@ -119,8 +146,9 @@ def build_model(spec: DecoderSpec, weights: dict, dtype: str = "fp32") -> onnx.M
         q = rope(g.op("Transpose", q, perm=[0, 2, 1, 3]), cos, sin)
         k = rope(g.op("Transpose", k, perm=[0, 2, 1, 3]), cos, sin)
         v = g.op("Transpose", v, perm=[0, 2, 1, 3])
-        k = g.op("Concat", f"past_key_values.{i}.key", k, axis=2, name=f"present.{i}.key")
-        v = g.op("Concat", f"past_key_values.{i}.value", v, axis=2, name=f"present.{i}.value")
+        if cached:
+            k = g.op("Concat", f"past_key_values.{i}.key", k, axis=2, name=f"present.{i}.key")
+            v = g.op("Concat", f"past_key_values.{i}.value", v, axis=2, name=f"present.{i}.value")
         if spec.kv_groups > 1:  # grouped-query attention: KV head j serves query heads j*g .. j*g + g - 1
             k = g.op("Reshape", g.op("Expand", g.op("Unsqueeze", k, "axes_2"), "expand_rep"), "shape_rep")
             v = g.op("Reshape", g.op("Expand", g.op("Unsqueeze", v, "axes_2"), "expand_rep"), "shape_rep")
@@ -141,11 +169,13 @@ def build_model(spec: DecoderSpec, weights: dict, dtype: str = "fp32") -> onnx.M
     kv_out = ["batch_size", Hkv, "total_sequence_length", D]
     inputs = [
         helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch_size", "sequence_length"]),
-        helper.make_tensor_value_info("attention_mask", TensorProto.INT64, ["batch_size", "total_sequence_length"]),
-        helper.make_tensor_value_info("position_ids", TensorProto.INT64, ["batch_size", "sequence_length"]),
+        helper.make_tensor_value_info("attention_mask", TensorProto.INT64,
+                                      ["batch_size", "total_sequence_length" if cached else "sequence_length"]),
     ]
+    if cached:
+        inputs.append(helper.make_tensor_value_info("position_ids", TensorProto.INT64, ["batch_size", "sequence_length"]))
     outputs = [helper.make_tensor_value_info("logits", g.onnx_dtype, ["batch_size", "sequence_length", spec.vocab_size])]
-    for i in range(spec.num_layers):
+    for i in range(spec.num_layers if cached else 0):
         for kind in ("key", "value"):
             inputs.append(helper.make_tensor_value_info(f"past_key_values.{i}.{kind}", g.onnx_dtype, kv_in))
             outputs.append(helper.make_tensor_value_info(f"present.{i}.{kind}", g.onnx_dtype, kv_out))

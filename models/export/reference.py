@@ -2,6 +2,10 @@
 reference every exported graph is checked against. Mirrors transformers' eager Llama/Qwen2/Qwen3 attention:
 RMSNorm in float32, RoPE with the rotate-half convention, keys/values cached after RoPE, grouped heads
 repeated, an additive mask that is causal over (past + new) positions and hides padded keys.
+
+The diffusion families change only the mask (`attention`): "bidirectional" (LLaDA, Dream: every key that is
+not padding) or "block_causal" (Fast-dLLM v2's eval mask: the token at absolute index q sees index k when
+q // block_size >= k // block_size, so one block on a block-aligned cache sees all of it and itself).
 """
 import torch
 
@@ -23,7 +27,26 @@ def linear(x, weights, name):
     return y if bias is None else y + bias
 
 
-def forward(spec: DecoderSpec, weights: dict, input_ids, attention_mask, position_ids, past=None):
+ATTENTION = ("causal", "bidirectional", "block_causal")
+
+
+def allowed_keys(attention: str, past_len: int, total: int, attention_mask, block_size: int = 0):
+    """[B, 1, S, T] bool: may new token i (absolute index past_len + i) attend to key j."""
+    query_idx = torch.arange(past_len, total)[:, None]
+    key_idx = torch.arange(total)[None]
+    if attention == "causal":
+        pattern = key_idx <= query_idx
+    elif attention == "bidirectional":
+        pattern = torch.ones(total - past_len, total, dtype=torch.bool)
+    elif attention == "block_causal":
+        pattern = torch.div(key_idx, block_size, rounding_mode="floor") <= torch.div(query_idx, block_size, rounding_mode="floor")
+    else:
+        raise ValueError(f"attention {attention!r}: one of {', '.join(ATTENTION)}")
+    return pattern[None, None] & attention_mask.bool()[:, None, None]
+
+
+def forward(spec: DecoderSpec, weights: dict, input_ids, attention_mask, position_ids, past=None,
+            attention: str = "causal", block_size: int = 0):
     """-> (logits [B, S, V], presents [(key, value)] each [B, kv_heads, past + S, head_dim])."""
     B, S = input_ids.shape
     D = spec.head_dim
@@ -33,8 +56,7 @@ def forward(spec: DecoderSpec, weights: dict, input_ids, attention_mask, positio
     freqs = position_ids[..., None].float() * torch.from_numpy(spec.inv_freq)[None, None]
     emb = torch.cat((freqs, freqs), dim=-1)
     cos, sin = emb.cos()[:, None], emb.sin()[:, None]  # [B, 1, S, D]
-    query_pos = torch.arange(past_len, total)[:, None]
-    allowed = (torch.arange(total)[None] <= query_pos)[None, None] & attention_mask.bool()[:, None, None]
+    allowed = allowed_keys(attention, past_len, total, attention_mask, block_size)
     mask = torch.zeros(allowed.shape).masked_fill(~allowed, torch.finfo(torch.float32).min)
 
     h = weights["model.embed_tokens.weight"][input_ids]

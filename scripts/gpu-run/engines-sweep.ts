@@ -87,7 +87,7 @@ async function main(argv: string[]): Promise<number> {
       const settings: Partial<DecodingSettings> = { ...extra, maxNewTokens: length, ...(latencyOnly ? { minNewTokens: length } : {}) };
       const totals: number[] = [];
       for (const [i, item] of items.entries()) {
-        const request = { prompt: item.prompt, settings };
+        const request = engine.resolve({ prompt: item.prompt, settings });
         let measured;
         try {
           measured = await measureRepeated(engine, request, { warmup: i === 0 ? 1 : 0, repeats });

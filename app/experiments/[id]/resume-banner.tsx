@@ -6,7 +6,7 @@ import { useCallback, useState } from 'react';
 import { authorizedFetch } from '../../token-dialog.tsx';
 import { SweepProgress } from '../sweep-form.tsx';
 
-export function ResumeBanner({ id, status, stored, total }: { id: string; status: string; stored: number; total: number | null }) {
+export function ResumeBanner({ id, status, stored, total, queued }: { id: string; status: string; stored: number; total: number | null; queued: boolean }) {
   const router = useRouter();
   const [resumed, setResumed] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -31,7 +31,16 @@ export function ResumeBanner({ id, status, stored, total }: { id: string; status
     <div className="card resume-card" data-testid="resume-banner">
       <p>
         This sweep is <strong>{status}</strong> with {stored}
-        {total !== null ? ` of ${total}` : ''} runs stored. Resume runs only the missing cells (as <code>dlm bench --resume {id}</code>).
+        {total !== null ? ` of ${total}` : ''} runs stored.{' '}
+        {queued ? (
+          <>
+            Resume enqueues only the missing cells for <code>dlm worker</code>s (as <code>dlm bench --queue --resume {id}</code>).
+          </>
+        ) : (
+          <>
+            Resume runs only the missing cells (as <code>dlm bench --resume {id}</code>).
+          </>
+        )}
       </p>
       <button type="button" onClick={() => void resume()} disabled={busy} data-testid="resume">
         Resume

@@ -7,10 +7,13 @@ import type { LoadedModel } from '../loaded-model.ts';
 import { ModelConfigError } from '../model-config.ts';
 import { buildResult } from '../result.ts';
 import { createRng } from '../sampling/rng.ts';
-import { tokensPerStep } from '../diffusion/schedule.ts';
+import { firstStopIndex } from '../diffusion/stop-ids.ts';
+import { dreamRevealProbability, dreamTimesteps, dreamTokensThisStep, tokensPerStep } from '../diffusion/schedule.ts';
+import { withGenerationDefaults } from '../generation-config.ts';
 import { proposeToken } from '../diffusion/scoring.ts';
 import { type Candidate, selectPositionsToCommit, type UnmaskingRule } from '../diffusion/unmasking-policy.ts';
-import { type CommittedToken, type Engine, type GenerateOptions, type GenerationRequest, type GenerationResult, type StopReason } from '../types.ts';
+import { engineFromSteps, type EngineSteps } from '../engine-steps.ts';
+import type { CommittedToken, Engine, StopReason } from '../types.ts';
 import { type BlockContext, createExactBlockCache } from './kv-cache.ts';
 import { blockCount, resolveBlockDiffusionSettings, stepsPerBlock } from './settings.ts';
 
@@ -23,7 +26,7 @@ export function createBlockDiffusionEngine(model: LoadedModel, internals: BlockD
   const { config, tokenizer } = model;
   const vocab = config.vocabSize;
   const maskId = config.maskTokenId!;
-  const eosId = config.eosTokenId;
+  const stopIds = config.eosTokenIds; // EOS and, for published families, their end-of-turn tokens
   const blockSize = config.blockSize!;
   // Shifted logits: row r predicts position r + 1, so a block's first position is predicted by the row before
   // the block (`carry`, the last row of the previous forward) and position i ≥ 1 by the step's row i − 1.
@@ -35,17 +38,32 @@ export function createBlockDiffusionEngine(model: LoadedModel, internals: BlockD
     );
   }
 
-  async function generate(request: GenerationRequest, options: GenerateOptions = {}): Promise<GenerationResult> {
+  const resolveRequestSettings: EngineSteps['resolveSettings'] = (request) =>
+    resolveBlockDiffusionSettings(
+      withGenerationDefaults(config.generationDefaults, request.settings ?? {}),
+      tokenizer.encodePrompt(request.prompt).length,
+      config.contextLength,
+      blockSize,
+    );
+
+  const decode: EngineSteps['decode'] = async (request, options) => {
     const started = performance.now();
-    const promptIds = tokenizer.encode(request.prompt);
-    const settings = resolveBlockDiffusionSettings(request.settings ?? {}, promptIds.length, config.contextLength, blockSize);
-    const { maxNewTokens: cap, remasking, temperature, threshold, factor, minNewTokens } = settings;
+    const promptIds = tokenizer.encodePrompt(request.prompt); // again, inside the timing: TTFT includes tokenisation
+    const { settings } = request;
+    const { maxNewTokens: cap, remasking, temperature, threshold, factor, minNewTokens, schedule: sampler } = settings;
     const blocks = blockCount(cap, blockSize);
     const perBlock = stepsPerBlock(settings.steps, blockSize, cap);
-    // Fixed-step modes follow LLaDA's schedule; threshold and factor modes keep stepping until the block is full.
-    const schedule = tokensPerStep(blockSize, perBlock);
-    const rule = (blockStep: number): UnmaskingRule =>
-      threshold !== null ? { mode: 'threshold', threshold } : factor !== null ? { mode: 'factor', factor } : { mode: 'count', count: schedule[blockStep]! };
+    // Fixed-step modes follow LLaDA's schedule or Dream's (whose last step reveals every remaining position);
+    // threshold and factor modes keep stepping until the block is full.
+    const even = tokensPerStep(blockSize, perBlock);
+    const timesteps = dreamTimesteps(perBlock);
+    const rule = (blockStep: number, maskedCount: number): UnmaskingRule => {
+      if (threshold !== null) return { mode: 'threshold', threshold };
+      if (factor !== null) return { mode: 'factor', factor };
+      if (sampler === 'llada') return { mode: 'count', count: even[blockStep]! };
+      if (remasking === 'random') return { mode: 'below', probability: dreamRevealProbability(blockStep, timesteps) };
+      return { mode: 'count', count: dreamTokensThisStep(maskedCount, blockStep, timesteps) };
+    };
     const rng = createRng(settings.seed);
     const prompt = promptIds.length;
     options.onEvent?.({ type: 'start', engine: 'block_diffusion', promptTokens: prompt, length: blocks * blockSize });
@@ -81,13 +99,13 @@ export function createBlockDiffusionEngine(model: LoadedModel, internals: BlockD
         const window = await timed(() => context.denoise(blockIds, canvasStart));
         const candidates: Candidate[] = masked.map((i) => {
           const [logits, row] = !shifted ? [window, i] : i === 0 ? [carry!, 0] : [window, i - 1];
-          const suppressed = blockStart + i < minNewTokens ? eosId : -1;
+          const suppressed = blockStart + i < minNewTokens ? stopIds : [];
           const proposal = proposeToken(logits, row * vocab, vocab, remasking, temperature, rng, maskId, suppressed);
           proposedIds[i] = proposal.tokenId;
           proposedConfidences[i] = proposal.confidence;
           return { position: i, confidence: proposal.confidence };
         });
-        const committed: CommittedToken[] = selectPositionsToCommit(candidates, rule(blockStep)).map((i) => {
+        const committed: CommittedToken[] = selectPositionsToCommit(candidates, rule(blockStep, masked.length)).map((i) => {
           const tokenId = proposedIds[i]!;
           answer[blockStart + i] = tokenId;
           blockIds[i] = BigInt(tokenId);
@@ -101,17 +119,17 @@ export function createBlockDiffusionEngine(model: LoadedModel, internals: BlockD
       if (cancelled) break;
       // Every earlier block is complete, so any committed <eos> settles the output; the last block's keys and
       // values would never be read, so neither case pays for the clean forward.
-      const settled = answer.subarray(0, blockStart + blockSize).includes(eosId);
+      const settled = firstStopIndex(answer, stopIds, blockStart + blockSize) !== -1;
       if (settled || block === blocks - 1) break;
       if (aborted()) break;
       carry = await timed(() => context.append(blockIds, canvasStart));
     }
 
-    const end = answer.subarray(0, cap).indexOf(eosId);
+    const end = firstStopIndex(answer, stopIds, cap);
     const tokenIds = Array.from(answer.subarray(0, end === -1 ? cap : end)).filter((id) => id !== maskId);
     const stopReason: StopReason = cancelled ? 'cancelled' : end === -1 ? 'max_tokens' : 'eos';
     return buildResult({ tokenizer, tokenIds, stopReason, promptTokens: prompt, settings, started, ttftMs, forwardMs });
-  }
+  };
 
-  return { kind: 'block_diffusion', modelId: model.info.id, generate };
+  return engineFromSteps({ kind: 'block_diffusion', modelId: model.info.id, resolveSettings: resolveRequestSettings, decode });
 }

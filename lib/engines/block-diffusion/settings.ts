@@ -3,11 +3,22 @@
 // `steps` is relative to the cap (default = cap: one token per step), spread evenly over the blocks;
 // `blockLength` is the model's block size (trained in); `cache` is no setting (the cache is always exact; only
 // "none", the resolved value, is accepted).
+import type { BlockSampler } from '../../models/diffusion-families.ts';
 import { resolveSettings } from '../settings.ts';
 import { type DecodingSettings, SettingsError } from '../types.ts';
 
 /** How many blocks a cap of `cap` tokens takes (the last block may run past the cap; the output is trimmed). */
 export const blockCount = (cap: number, blockSize: number): number => Math.ceil(cap / blockSize);
+
+/**
+ * The canvas positions (prompt included) a decode of up to `cap` tokens may run forwards over. The recipe's
+ * blocks start at the prompt's end; Fast-dLLM v2's sit at multiples of the block size counting the prompt, so
+ * its canvas ends at the block boundary at or after prompt + cap.
+ */
+export function canvasEnd(promptTokens: number, cap: number, blockSize: number, sampler: BlockSampler = 'recipe'): number {
+  if (sampler === 'fast_dllm_v2') return Math.ceil((promptTokens + cap) / blockSize) * blockSize;
+  return promptTokens + blockCount(cap, blockSize) * blockSize;
+}
 
 /**
  * Denoising steps per block: steps × B / cap, rounded half to even (Python's round(), as the recipe's
@@ -27,6 +38,7 @@ export function resolveBlockDiffusionSettings(
   promptTokens: number,
   contextLength: number,
   blockSize: number,
+  sampler: BlockSampler = 'recipe',
 ): DecodingSettings {
   // "none" is what resolved settings carry (resolving is idempotent); the approximate caches make no sense here.
   if (given.cache !== undefined && given.cache !== 'none') {
@@ -37,10 +49,14 @@ export function resolveBlockDiffusionSettings(
   }
   // The shared rules, with the whole cap as one "block" so the full-canvas divisibility rules do not apply.
   const settings = resolveSettings('diffusion', { ...given, blockLength: undefined }, promptTokens, contextLength);
-  const canvas = blockCount(settings.maxNewTokens, blockSize) * blockSize;
-  if (promptTokens + canvas > contextLength) {
+  const end = canvasEnd(promptTokens, settings.maxNewTokens, blockSize, sampler);
+  if (end > contextLength) {
+    const blocks =
+      sampler === 'fast_dllm_v2'
+        ? `in blocks of ${blockSize} at multiples of ${blockSize} (up to position ${end})`
+        : `rounded up to whole blocks of ${blockSize} (${end - promptTokens})`;
     throw new SettingsError(
-      `prompt (${promptTokens} tokens) + output cap ${settings.maxNewTokens} rounded up to whole blocks of ${blockSize} (${canvas}) exceeds the model's context of ${contextLength} tokens`,
+      `prompt (${promptTokens} tokens) + output cap ${settings.maxNewTokens} ${blocks} exceeds the model's context of ${contextLength} tokens`,
     );
   }
   return { ...settings, blockLength: blockSize };

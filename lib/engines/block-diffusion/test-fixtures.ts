@@ -30,17 +30,18 @@ export interface ScriptedCalls {
 /**
  * A model whose row at canvas position r puts a peak of `peak` logits on answer[r + 1 − p] (shifted logits),
  * 0 elsewhere, with `fallback` at 1 so a suppressed <eos> still has a runner-up. Positions past the script
- * predict `fallback`. It checks that the engine feeds the cache in order.
+ * predict `fallback`. It checks that the engine feeds the cache in order. p is the prefill's length unless
+ * `promptTokens` is given (Fast-dLLM v2's sampler prefills only the prompt's whole blocks, or nothing).
  */
 export function scriptedModel(
   base: LoadedModel,
   answer: readonly number[],
-  o: { blockSize: number; peak?: number; fallback: number },
+  o: { blockSize: number; peak?: number; fallback: number; promptTokens?: number },
 ): { model: LoadedModel; calls: ScriptedCalls; context: () => BlockContext } {
   const config: DecoderConfig = { ...base.config, decoding: 'block_diffusion', blockSize: o.blockSize, diffusionLogits: 'shifted' };
   const vocab = config.vocabSize;
   const calls: ScriptedCalls = { prefill: 0, denoise: [], append: [] };
-  let prompt = 0;
+  let prompt = o.promptTokens ?? 0;
   let cached = 0;
   const rows = (start: number, count: number) => {
     const out = new Float32Array(count * vocab);
@@ -54,7 +55,8 @@ export function scriptedModel(
   const context = (): BlockContext => ({
     async prefill(ids) {
       calls.prefill++;
-      prompt = cached = ids.length;
+      prompt = o.promptTokens ?? ids.length;
+      cached = ids.length;
       return rows(prompt - 1, 1);
     },
     async denoise(ids, start) {

@@ -1,51 +1,46 @@
 // Masked-diffusion decoding (LLaDA-style): the canvas is prompt + L <mask> tokens; every step runs the
 // bidirectional model over the whole canvas and commits some masked positions of the current block.
-// Committed tokens are never re-masked. Output = canvas after the prompt, up to the first <eos>.
+// Committed tokens are never re-masked. Output = canvas after the prompt, up to the first stop id (<eos>, or a
+// published family's end-of-turn token). Fixed steps follow LLaDA's or Dream's schedule (the "schedule" setting).
 import * as ort from 'onnxruntime-node';
 import { abilitiesOf, type LoadedModel } from '../loaded-model.ts';
 import { createRng } from '../sampling/rng.ts';
 import { buildResult } from '../result.ts';
+import { engineFromSteps, type EngineSteps } from '../engine-steps.ts';
+import { withGenerationDefaults } from '../generation-config.ts';
 import { resolveSettings, settingsProblemFor } from '../settings.ts';
-import {
-  type CommittedToken,
-  type Engine,
-  type GenerateOptions,
-  type GenerationRequest,
-  type GenerationResult,
-  SettingsError,
-  type StopReason,
-} from '../types.ts';
+import { type CommittedToken, type Engine, SettingsError, type StopReason } from '../types.ts';
 import { createBlockCache, type WindowLogits } from './block-cache.ts';
-import { tokensPerStep } from './schedule.ts';
+import { dreamRevealProbability, dreamTimesteps, dreamTokensThisStep, tokensPerStep } from './schedule.ts';
 import { proposeToken } from './scoring.ts';
+import { firstStopIndex, outputIsSettled } from './stop-ids.ts';
 import { type Candidate, selectPositionsToCommit, type UnmaskingRule } from './unmasking-policy.ts';
 
-/** True once the output is fixed: some <eos> is committed and every position before it is committed. */
-export function outputIsSettled(answer: Int32Array, maskId: number, eosId: number): boolean {
-  for (let i = 0; i < answer.length; i++) {
-    if (answer[i] === maskId) return false;
-    if (answer[i] === eosId) return true;
-  }
-  return true; // no mask left at all
-}
+export { outputIsSettled };
 
 export function createDiffusionEngine(model: LoadedModel): Engine {
   const { session, config, tokenizer } = model;
   const vocab = config.vocabSize;
   const maskId = config.maskTokenId!;
-  const eosId = config.eosTokenId;
+  const stopIds = config.eosTokenIds; // EOS and, for published families, their end-of-turn tokens
   const usesAttentionMask = session.inputNames.includes('attention_mask');
   // Which logits row predicts canvas position i: i itself (aligned), or i-1 (shifted; Dream's rule keeps row
   // 0 for position 0, which is always prompt here since prompts are never empty).
   const rowShift = config.diffusionLogits === 'shifted' ? 1 : 0;
 
-  async function generate(request: GenerationRequest, options: GenerateOptions = {}): Promise<GenerationResult> {
-    const started = performance.now();
-    const promptIds = tokenizer.encode(request.prompt);
-    const settings = resolveSettings('diffusion', request.settings ?? {}, promptIds.length, config.contextLength);
-    const { maxNewTokens: length, blockLength, remasking, temperature, threshold, factor, minNewTokens, cache } = settings;
+  const resolveRequestSettings: EngineSteps['resolveSettings'] = (request) => {
+    const given = withGenerationDefaults(config.generationDefaults, request.settings ?? {}); // a family's schedule (Dream's)
+    const settings = resolveSettings('diffusion', given, tokenizer.encodePrompt(request.prompt).length, config.contextLength);
     const problem = settingsProblemFor(abilitiesOf(model), settings);
     if (problem) throw new SettingsError(problem);
+    return settings;
+  };
+
+  const decode: EngineSteps['decode'] = async (request, options) => {
+    const started = performance.now();
+    const promptIds = tokenizer.encodePrompt(request.prompt); // again, inside the timing: TTFT includes tokenisation (a BOS where the tokenizer adds one, as LLaDA's does)
+    const { settings } = request;
+    const { maxNewTokens: length, blockLength, remasking, temperature, threshold, factor, minNewTokens, cache, schedule: sampler } = settings;
     const blockCache = cache === 'none' ? null : createBlockCache(model.cachedSession!, config);
     const rng = createRng(settings.seed);
     const prompt = promptIds.length;
@@ -66,6 +61,17 @@ export function createDiffusionEngine(model: LoadedModel): Engine {
     let ttftMs = 0;
     let step = 0;
     let stopReason: StopReason | null = null;
+    // Fixed-step modes commit by the schedule (LLaDA's even split of the block, or Dream's timesteps, where
+    // "random" remasking is Dream's "origin": each masked position revealed with probability 1 − s/t);
+    // threshold and factor modes keep stepping until the block is full.
+    const fixedSteps = threshold === null && factor === null;
+    const even = tokensPerStep(blockLength, stepsPerBlock);
+    const timesteps = dreamTimesteps(stepsPerBlock);
+    const fixedStepRule = (blockStep: number, maskedCount: number): UnmaskingRule => {
+      if (sampler === 'llada') return { mode: 'count', count: even[blockStep]! };
+      if (remasking === 'random') return { mode: 'below', probability: dreamRevealProbability(blockStep, timesteps) };
+      return { mode: 'count', count: dreamTokensThisStep(maskedCount, blockStep, timesteps) };
+    };
 
     decoding: for (let block = 0; block < blocks; block++) {
       const blockStart = block * blockLength;
@@ -74,12 +80,10 @@ export function createDiffusionEngine(model: LoadedModel): Engine {
       // earlier for shifted logits) to the block's end (dual) or the canvas's end (prefix).
       const windowStart = prompt + blockStart - rowShift;
       const windowEnd = cache === 'dual' ? prompt + blockEnd : total;
-      // Fixed-step modes follow LLaDA's schedule; threshold and factor modes keep stepping until the block is full.
-      const schedule = threshold === null && factor === null ? tokensPerStep(blockLength, stepsPerBlock) : null;
       for (let blockStep = 0; ; blockStep++) {
         const masked: number[] = [];
         for (let p = blockStart; p < blockEnd; p++) if (answer[p] === maskId) masked.push(p);
-        if (masked.length === 0 || (schedule && blockStep >= schedule.length)) break;
+        if (masked.length === 0 || (fixedSteps && blockStep >= stepsPerBlock)) break;
         if (options.signal?.aborted) {
           stopReason = 'cancelled';
           break decoding;
@@ -103,14 +107,14 @@ export function createDiffusionEngine(model: LoadedModel): Engine {
 
         // Proposals for this step's masked positions, kept by offset in the block (typed arrays: no per-step Map).
         const candidates: Candidate[] = masked.map((position) => {
-          const suppressed = position < minNewTokens ? eosId : -1;
+          const suppressed = position < minNewTokens ? stopIds : [];
           const proposal = proposeToken(logits, (prompt + position - rowShift - view.start) * vocab, vocab, remasking, temperature, rng, maskId, suppressed);
           proposedIds[position - blockStart] = proposal.tokenId;
           proposedConfidences[position - blockStart] = proposal.confidence;
           return { position, confidence: proposal.confidence };
         });
-        const rule: UnmaskingRule = schedule
-          ? { mode: 'count', count: schedule[blockStep]! }
+        const rule: UnmaskingRule = fixedSteps
+          ? fixedStepRule(blockStep, masked.length)
           : threshold !== null
             ? { mode: 'threshold', threshold }
             : { mode: 'factor', factor: factor! };
@@ -124,15 +128,15 @@ export function createDiffusionEngine(model: LoadedModel): Engine {
         if (step === 0) ttftMs = elapsedMs;
         options.onEvent?.({ type: 'step', step, block, committed, elapsedMs });
         step++;
-        if (outputIsSettled(answer, maskId, eosId)) break decoding; // the rest cannot change the output
+        if (outputIsSettled(answer, maskId, stopIds)) break decoding; // the rest cannot change the output
       }
     }
 
-    const end = answer.indexOf(eosId);
+    const end = firstStopIndex(answer, stopIds);
     const tokenIds = Array.from(answer.subarray(0, end === -1 ? length : end)).filter((id) => id !== maskId);
     stopReason ??= end === -1 ? 'max_tokens' : 'eos';
     return buildResult({ tokenizer, tokenIds, stopReason, promptTokens: prompt, settings, started, ttftMs, forwardMs });
-  }
+  };
 
-  return { kind: 'diffusion', modelId: model.info.id, generate };
+  return engineFromSteps({ kind: 'diffusion', modelId: model.info.id, resolveSettings: resolveRequestSettings, decode });
 }

@@ -25,7 +25,7 @@ export function proposeToken(
   temperature: number,
   rng: Rng,
   maskTokenId: number,
-  suppressedTokenId = -1, // also never proposed here (<eos> before minNewTokens)
+  suppressedTokenIds: readonly number[] = [], // also never proposed here (the stop ids before minNewTokens)
 ): Proposal {
   let tokenId = 0;
   let best = -Infinity;
@@ -33,7 +33,7 @@ export function proposeToken(
   for (let v = 0; v < vocab; v++) {
     const l = logits[offset + v]!;
     if (l > max) max = l;
-    if (v === maskTokenId || v === suppressedTokenId) continue; // never propose <mask> itself: that would commit nothing
+    if (v === maskTokenId || (suppressedTokenIds.length > 0 && suppressedTokenIds.includes(v))) continue; // never propose <mask> itself: that would commit nothing
     const score = temperature > 0 ? l - temperature * Math.log(-Math.log(rng.nextOpen())) : l;
     if (score > best) {
       best = score;

@@ -3,7 +3,8 @@
 // TTFT is the time to the first content chunk, total the time to the last one, both from the moment the
 // request is sent (a wait for a max_concurrency slot is not counted); tokens come from the provider's usage,
 // else the folder's tokenizer, else an estimate that is labelled so.
-import type { Engine, GenerateOptions, GenerationRequest, GenerationResult, StopReason } from '../types.ts';
+import { engineFromSteps } from '../engine-steps.ts';
+import type { Engine, GenerateOptions, GenerationRequest, GenerationResult, ResolvedRequest, StopReason } from '../types.ts';
 import type { ChunkContent, Usage } from './chunks.ts';
 import { type ClientOptions, postCompletion, RemoteCancelled } from './client.ts';
 import { RemoteAuthError, RemoteSettingsError } from './errors.ts';
@@ -24,12 +25,16 @@ const STOP_REASONS: Record<string, StopReason> = { stop: 'eos', length: 'max_tok
 
 export function createRemoteEngine(model: RemoteModel, engineOptions: RemoteEngineOptions = {}): Engine {
   const { remote, info } = model;
-  return {
+  return engineFromSteps({
     kind: model.paradigm,
     modelId: info.id,
-    async generate(request: GenerationRequest, options: GenerateOptions = {}): Promise<GenerationResult> {
+    resolveSettings(request: GenerationRequest) {
       const settings = resolveRemoteSettings(request.settings ?? {}, info.id, remote.contextLength);
       if (request.prompt === '') throw new RemoteSettingsError(`${info.id}: prompt is empty`);
+      return settings;
+    },
+    async decode(request: ResolvedRequest, options: GenerateOptions): Promise<GenerationResult> {
+      const { settings } = request;
       // Read at request time, used only in the Authorization header, never stored or printed.
       const key = remote.apiKeyEnv === null ? null : process.env[remote.apiKeyEnv];
       if (key === undefined || key === '') throw new RemoteAuthError(`set ${remote.apiKeyEnv} to use the remote model ${info.id} (${remote.host})`);
@@ -114,5 +119,5 @@ export function createRemoteEngine(model: RemoteModel, engineOptions: RemoteEngi
         },
       };
     },
-  };
+  });
 }

@@ -17,7 +17,7 @@ export function resolveRemoteSettings(given: Partial<DecodingSettings>, modelId:
     throw new RemoteSettingsError(`${modelId} is a remote model: ${message}`);
   };
   const maxNewTokens = given.maxNewTokens ?? DEFAULT_MAX_NEW_TOKENS;
-  // Settings already resolved (a sweep passes them on) carry the defaults: only other values are refused.
+  // Settings given at their defaults (resolved ones, a form that always sends every field) pass: only other values are refused.
   const neutral: Partial<DecodingSettings> = { ...DECODING_DEFAULTS, steps: maxNewTokens, blockLength: maxNewTokens };
   const diffusionOnly = DIFFUSION_ONLY_SETTINGS.filter((k) => given[k] !== undefined && given[k] !== neutral[k]);
   if (diffusionOnly.length > 0)

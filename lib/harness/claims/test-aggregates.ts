@@ -34,6 +34,7 @@ export function cell(
     cacheEffect: null,
     model: engine === 'autoregressive' ? 'tiny-llama-ar' : 'tiny-llama-diffusion',
     remote: null,
+    hardware: null,
     failures: 0,
     costUsd: null,
   };

@@ -2,14 +2,13 @@
 // diffusion: the committed prefix), stop strings and max_tokens end it early, and every diffusion step's
 // canvas is reported. The same path serves streamed and whole responses, so both return the same text.
 import { createEngine, type LoadedModel } from '../../engines/index.ts';
-import type { CommittedToken, DecodingSettings, GenerationResult } from '../../engines/types.ts';
+import type { CommittedToken, GenerationResult, ResolvedRequest } from '../../engines/types.ts';
 import { createCanvas } from './canvas.ts';
 import { createFinalText } from './final-text.ts';
 
 export interface DecodeJob {
   model: LoadedModel;
-  prompt: string;
-  settings: Partial<DecodingSettings>;
+  request: ResolvedRequest; // the prompt and its settings, resolved once by the model's engine when the request was checked
   outputCap: number | null; // canvas decoders: most tokens returned (max_tokens below gen_length)
   stop: readonly string[];
 }
@@ -48,32 +47,29 @@ export async function runDecode(job: DecodeJob, emit: (event: DecodeEvent) => vo
   let capped = false; // max_tokens reached below the canvas length
   let result: GenerationResult;
   try {
-    result = await createEngine(model).generate(
-      { prompt: job.prompt, settings: job.settings },
-      {
-        signal: done.signal,
-        onEvent: (event) => {
-          if (event.type === 'token') {
-            if (endIds.has(event.tokenId)) return;
-            arIds.push(event.tokenId);
-            const update = finalText.update(arIds, false);
-            emit({ type: 'token', delta: update.delta });
-            if (update.stopped) stopEngine();
-          } else if (event.type === 'start') {
-            canvas.start(event.length, event.engine === 'block_diffusion' ? 0 : event.length);
-          } else if (event.type === 'block') {
-            canvas.reveal(event.start + event.length);
-          } else if (event.type === 'step') {
-            canvas.commit(event.committed);
-            const update = finalText.update(canvas.finalIds(job.outputCap), false);
-            const committed = event.committed.map(({ position, text, confidence }) => ({ position, text, confidence }));
-            emit({ type: 'step', delta: update.delta, step: event.step, canvas: canvas.render(), committed });
-            capped = job.outputCap !== null && canvas.finalIds(job.outputCap).length >= job.outputCap;
-            if (update.stopped || capped) stopEngine(); // an <eos> in the prefix ends the decode by itself
-          }
-        },
+    result = await createEngine(model).decode(job.request, {
+      signal: done.signal,
+      onEvent: (event) => {
+        if (event.type === 'token') {
+          if (endIds.has(event.tokenId)) return;
+          arIds.push(event.tokenId);
+          const update = finalText.update(arIds, false);
+          emit({ type: 'token', delta: update.delta });
+          if (update.stopped) stopEngine();
+        } else if (event.type === 'start') {
+          canvas.start(event.length, event.engine === 'block_diffusion' ? 0 : event.length);
+        } else if (event.type === 'block') {
+          canvas.reveal(event.start + event.length);
+        } else if (event.type === 'step') {
+          canvas.commit(event.committed);
+          const update = finalText.update(canvas.finalIds(job.outputCap), false);
+          const committed = event.committed.map(({ position, text, confidence }) => ({ position, text, confidence }));
+          emit({ type: 'step', delta: update.delta, step: event.step, canvas: canvas.render(), committed });
+          capped = job.outputCap !== null && canvas.finalIds(job.outputCap).length >= job.outputCap;
+          if (update.stopped || capped) stopEngine(); // an <eos> in the prefix ends the decode by itself
+        }
       },
-    );
+    });
   } finally {
     signal.removeEventListener('abort', stopEngine);
   }

@@ -3,9 +3,8 @@
 // OpenAI error (400/404), a full queue is a 429 with Retry-After, and the client leaving aborts the engine.
 import { hardwareLabel } from '../../env/environment.ts';
 import { ChatFormatError, formatChatPrompt, readChatFormat } from '../../engines/chat-format.ts';
-import { settingsForPrompt } from '../../engines/any-model.ts';
-import { loadModel, type LoadedModel } from '../../engines/index.ts';
-import { DEFAULT_SESSION_SETTINGS, SettingsError, type SessionSettings } from '../../engines/types.ts';
+import { createEngine, loadModel, type LoadedModel } from '../../engines/index.ts';
+import { DEFAULT_SESSION_SETTINGS, type ResolvedRequest, SettingsError, type SessionSettings } from '../../engines/types.ts';
 import { type DecodeQueue, decodeQueue } from '../decode-queue.ts';
 import { ClientGoneError, type DecodeJob, runDecode } from './decode.ts';
 import { apiFailure, errorResponse, ParamError } from './errors.ts';
@@ -50,20 +49,21 @@ function promptOf(parsed: ParsedRequest, model: LoadedModel): string {
   }
 }
 
-/** Everything a decode needs, checked against the model: the settings as its engine would resolve them. */
+/** Everything a decode needs, resolved by the model's engine once, before the queue. */
 async function prepare(parsed: ParsedRequest, session: SessionSettings): Promise<DecodeJob> {
   const served = await findServedModel(parsed.model);
   const model = await loadModel(served.info, session);
   const prompt = promptOf(parsed, model);
   const api = readApiSettings(parsed.body, served.engine, served.info.id);
+  let request: ResolvedRequest;
   try {
-    settingsForPrompt(model, api.settings, prompt); // the checks the engine would make, before the queue
+    request = createEngine(model).resolve({ prompt, settings: api.settings });
   } catch (error) {
     if (!(error instanceof SettingsError)) throw error;
     const { param, code } = paramOfSettingsProblem(error, api, served.engine);
     throw new ParamError(param ?? (parsed.endpoint === 'chat' ? 'messages' : 'prompt'), error.message, code);
   }
-  return { model, prompt, settings: api.settings, outputCap: api.outputCap, stop: parsed.stop };
+  return { model, request, outputCap: api.outputCap, stop: parsed.stop };
 }
 
 export async function handleCompletions(endpoint: Endpoint, request: Request, deps: ApiDeps = DEFAULT_DEPS): Promise<Response> {
@@ -79,7 +79,7 @@ export async function handleCompletions(endpoint: Endpoint, request: Request, de
     return errorResponse(error);
   }
   const identity = responseIdentity(endpoint, job.model.info, job.model.config.decoding, hardwareOf(deps.session));
-  const echo = parsed.echo ? job.prompt : '';
+  const echo = parsed.echo ? job.request.prompt : '';
   if (!parsed.stream) {
     try {
       return Response.json(completionResponse(identity, await runDecode(job, () => undefined, request.signal), echo));

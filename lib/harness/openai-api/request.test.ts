@@ -136,6 +136,7 @@ test('the settings used are echoed under the request names', () => {
     steps: 4,
     blockLength: 8,
     remasking: 'low_confidence',
+    schedule: 'llada',
     threshold: null,
     factor: null,
     cache: 'none',

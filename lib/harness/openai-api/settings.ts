@@ -28,6 +28,7 @@ const PARAMS: FieldNames = {
   steps: 'steps',
   blockLength: 'block_length',
   remasking: 'remasking',
+  schedule: 'schedule',
   threshold: 'threshold',
   factor: 'factor',
   cache: 'cache',

@@ -99,7 +99,7 @@ describe('folding events into panels', () => {
       { type: 'step', engine: 'block_diffusion', step: 2, block: 1, committed: [{ position: 3, text: 'd', confidence: 0.5 }], elapsedMs: 4 },
     ]);
     const side = sides.block_diffusion;
-    assert.equal(side.blockSize, 2);
+    assert.deepEqual(side.blockEnds, [2, 4]);
     assert.equal(side.grown, 4);
     assert.deepEqual(
       side.steps.map((s) => s.canvas),
@@ -124,6 +124,32 @@ describe('folding events into panels', () => {
       canvasCells(sides.block_diffusion, 2).every((c) => !c.blockStart),
       'a plain diffusion canvas has no block gaps',
     );
+  });
+
+  test("Fast-dLLM v2's blocks sit at multiples of the block size counting the prompt: gaps at 32k − prompt, not every 32 answer positions", () => {
+    // The engine's events for a 21-token prompt and blocks of 32: block 0 is the 11 masks after the prompt's tail;
+    // block 0's clean forward commits answer position 11 (block 1's head), then block 1 opens its 31 masks.
+    const step = (n: number, block: number, position: number): PlaygroundEvent => ({
+      type: 'step',
+      engine: 'block_diffusion',
+      step: n,
+      block,
+      committed: [{ position, text: 'x', confidence: 1 }],
+      elapsedMs: n,
+    });
+    const firstBlock = fold([
+      { type: 'start', engine: 'block_diffusion', promptTokens: 21, length: 64 - 21 },
+      { type: 'block', engine: 'block_diffusion', block: 0, start: 0, length: 11, elapsedMs: 0 },
+      ...Array.from({ length: 11 }, (_, i) => step(i, 0, i)),
+      step(11, 1, 11),
+    ]);
+    const gaps = (cells: { blockStart: boolean }[]) => cells.flatMap((c, i) => (c.blockStart ? [i] : []));
+    assert.deepEqual(gaps(canvasCells(firstBlock.block_diffusion, 12, true)), [11], "block 1's head, before block 1 opens, already after a gap");
+    const sides = fold([{ type: 'block', engine: 'block_diffusion', block: 1, start: 12, length: 31, elapsedMs: 12 }, step(12, 1, 12)], firstBlock);
+    assert.deepEqual(sides.block_diffusion.blockEnds, [11, 43]);
+    const cells = canvasCells(sides.block_diffusion, 13, true);
+    assert.equal(cells.length, 43);
+    assert.deepEqual(gaps(cells), [11], 'one gap, where canvas position 32 (answer 32 − 21) starts block 1');
   });
 
   test('done: the final timings replace the live counters; the verdict is kept', () => {

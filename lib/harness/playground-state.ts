@@ -14,7 +14,7 @@ export interface Side {
   tokens: string[]; // AR
   steps: { committed: Committed[]; elapsedMs: number; canvas: number }[]; // diffusion; canvas = positions shown (block diffusion grows)
   grown: number; // block diffusion: positions of the blocks opened so far
-  blockSize: number | null; // block diffusion: from its first block
+  blockEnds: number[]; // block diffusion: where each opened block ends (Fast-dLLM v2's first block is short)
   firstMs: number | null;
   lastMs: number;
   done: DoneEvent | null;
@@ -29,7 +29,7 @@ export const emptySide = (): Side => ({
   tokens: [],
   steps: [],
   grown: 0,
-  blockSize: null,
+  blockEnds: [],
   firstMs: null,
   lastMs: 0,
   done: null,
@@ -52,7 +52,7 @@ export function foldEvent(sides: Sides, event: PlaygroundEvent): Sides {
     side.lastMs = event.elapsedMs;
   } else if (event.type === 'block') {
     side.grown = event.start + event.length;
-    side.blockSize ??= event.length;
+    side.blockEnds = [...side.blockEnds, side.grown];
   } else if (event.type === 'step') {
     side.steps = [...side.steps, { committed: event.committed, elapsedMs: event.elapsedMs, canvas: side.grown || side.length }];
     side.firstMs ??= event.elapsedMs;
@@ -127,7 +127,7 @@ export function canvasCells(side: Side, shown: number, block = false): CanvasCel
   side.steps.slice(0, shown).forEach((s) => s.committed.forEach((c) => (cells[c.position] = c)));
   return cells.map((c, i) => ({
     committed: c !== null,
-    blockStart: block && side.blockSize !== null && side.blockSize > 0 && i > 0 && i % side.blockSize === 0,
+    blockStart: block && i > 0 && side.blockEnds.includes(i),
     background: c ? confidenceColour(c.confidence) : null,
     title: c ? `position ${i}: ${JSON.stringify(c.text)}, confidence ${c.confidence.toFixed(3)}` : `position ${i}: masked`,
     glyph: c ? glyphOf(c.text) : '·',

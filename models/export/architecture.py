@@ -114,15 +114,20 @@ def expected_shapes(spec: DecoderSpec) -> dict:
     return shapes
 
 
-def check_weights(spec: DecoderSpec, weights: dict) -> None:
-    """Refuses a checkpoint with a missing, misshaped or unexpected parameter, naming the first one."""
-    expected = expected_shapes(spec)
+def check_shapes(expected: dict, weights: dict, family: str, tolerated=lambda name: False) -> None:
+    """Refuses a checkpoint with a missing, misshaped or unexpected parameter, naming the first one. Rotary
+    buffers (recomputed) and the names `tolerated` accepts are not unexpected."""
     for name, shape in expected.items():
         if name not in weights:
             raise ValueError(f"checkpoint: {name} missing")
         if tuple(weights[name].shape) != shape:
             raise ValueError(f"checkpoint: {name} has shape {tuple(weights[name].shape)}, config.json implies {shape}")
-    # Tied checkpoints sometimes still carry lm_head.weight (a copy); rotary buffers are recomputed.
-    extra = [n for n in weights if n not in expected and n != "lm_head.weight" and not n.endswith("rotary_emb.inv_freq")]
+    extra = [n for n in weights if n not in expected and not n.endswith("rotary_emb.inv_freq") and not tolerated(n)]
     if extra:
-        raise ValueError(f"checkpoint: unexpected parameter {extra[0]} for {spec.family}")
+        raise ValueError(f"checkpoint: unexpected parameter {extra[0]} for {family}")
+
+
+def check_weights(spec: DecoderSpec, weights: dict) -> None:
+    """Refuses a checkpoint with a missing, misshaped or unexpected parameter, naming the first one."""
+    # Tied checkpoints sometimes still carry lm_head.weight (a copy).
+    check_shapes(expected_shapes(spec), weights, spec.family, lambda name: name == "lm_head.weight")

@@ -18,7 +18,7 @@ builder and reference forward serve them all; LLaDA's names are renamed on the w
 """
 from dataclasses import dataclass
 
-from architecture import DecoderSpec, expected_shapes, read_spec, rope_inv_freq
+from architecture import DecoderSpec, check_shapes, expected_shapes, read_spec, rope_inv_freq
 
 DIFFUSION_FAMILIES = ("llada", "dream", "fast_dllm_v2")
 MODEL_TYPES = {"llada": "llada", "dream": "Dream", "fast_dllm_v2": "Fast_dLLM_Qwen"}
@@ -116,16 +116,9 @@ def published_shapes(spec: DiffusionSpec) -> dict:
 
 
 def check_published_weights(spec: DiffusionSpec, weights: dict) -> None:
-    expected = published_shapes(spec)
-    for name, shape in expected.items():
-        if name not in weights:
-            raise ValueError(f"checkpoint: {name} missing")
-        if tuple(weights[name].shape) != shape:
-            raise ValueError(f"checkpoint: {name} has shape {tuple(weights[name].shape)}, config.json implies {shape}")
-    extra = [n for n in weights if n not in expected and not n.endswith("rotary_emb.inv_freq")
-             and not (spec.decoder.tie_word_embeddings and n in ("lm_head.weight", "model.transformer.ff_out.weight"))]
-    if extra:
-        raise ValueError(f"checkpoint: unexpected parameter {extra[0]} for {spec.family}")
+    # A tied checkpoint may still carry its output projection (a copy), under either family's name.
+    tied_copy = {"lm_head.weight", "model.transformer.ff_out.weight"} if spec.decoder.tie_word_embeddings else set()
+    check_shapes(published_shapes(spec), weights, spec.family, lambda name: name in tied_copy)
 
 
 def canonical_weights(spec: DiffusionSpec, weights: dict) -> dict:

@@ -14,6 +14,7 @@ import { proposeToken } from '../diffusion/scoring.ts';
 import { type Candidate, selectPositionsToCommit, type UnmaskingRule } from '../diffusion/unmasking-policy.ts';
 import { engineFromSteps, type EngineSteps } from '../engine-steps.ts';
 import type { CommittedToken, Engine, StopReason } from '../types.ts';
+import { createDecodeRun } from './decode-run.ts';
 import { type BlockContext, createExactBlockCache } from './kv-cache.ts';
 import { blockCount, resolveBlockDiffusionSettings, stepsPerBlock } from './settings.ts';
 
@@ -73,17 +74,8 @@ export function createBlockDiffusionEngine(model: LoadedModel, internals: BlockD
     const blockIds = new BigInt64Array(blockSize);
     const proposedIds = new Int32Array(blockSize);
     const proposedConfidences = new Float64Array(blockSize);
-    const forwardMs: number[] = [];
-    const timed = async <T>(forward: () => Promise<T>): Promise<T> => {
-      const t0 = performance.now();
-      const out = await forward();
-      forwardMs.push(performance.now() - t0);
-      return out;
-    };
-    let ttftMs = 0;
-    let step = 0;
-    let cancelled = false;
-    const aborted = () => (cancelled ||= options.signal?.aborted ?? false);
+    const run = createDecodeRun(started, options);
+    const { timed, aborted } = run;
 
     let carry = aborted() ? null : await timed(() => context.prefill(BigInt64Array.from(promptIds, BigInt)));
     for (let block = 0; block < blocks && carry; block++) {
@@ -111,12 +103,9 @@ export function createBlockDiffusionEngine(model: LoadedModel, internals: BlockD
           blockIds[i] = BigInt(tokenId);
           return { position: blockStart + i, tokenId, text: tokenizer.tokenText(tokenId), confidence: proposedConfidences[i]! };
         });
-        const elapsedMs = performance.now() - started;
-        if (step === 0) ttftMs = elapsedMs;
-        options.onEvent?.({ type: 'step', step, block, committed, elapsedMs });
-        step++;
+        run.emitStep(block, committed);
       }
-      if (cancelled) break;
+      if (run.cancelled) break;
       // Every earlier block is complete, so any committed <eos> settles the output; the last block's keys and
       // values would never be read, so neither case pays for the clean forward.
       const settled = firstStopIndex(answer, stopIds, blockStart + blockSize) !== -1;
@@ -127,8 +116,8 @@ export function createBlockDiffusionEngine(model: LoadedModel, internals: BlockD
 
     const end = firstStopIndex(answer, stopIds, cap);
     const tokenIds = Array.from(answer.subarray(0, end === -1 ? cap : end)).filter((id) => id !== maskId);
-    const stopReason: StopReason = cancelled ? 'cancelled' : end === -1 ? 'max_tokens' : 'eos';
-    return buildResult({ tokenizer, tokenIds, stopReason, promptTokens: prompt, settings, started, ttftMs, forwardMs });
+    const stopReason: StopReason = run.cancelled ? 'cancelled' : end === -1 ? 'max_tokens' : 'eos';
+    return buildResult({ tokenizer, tokenIds, stopReason, promptTokens: prompt, settings, started, ttftMs: run.ttftMs, forwardMs: run.forwardMs });
   };
 
   return engineFromSteps({ kind: 'block_diffusion', modelId: model.info.id, resolveSettings: resolveRequestSettings, decode });

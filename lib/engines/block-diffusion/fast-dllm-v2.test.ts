@@ -140,6 +140,24 @@ describe("Fast-dLLM v2's block sampler (scripted model)", () => {
         e instanceof SettingsError && /in blocks of 32 at multiples of 32 \(up to position 1024\) exceeds the model's context of 1000/.test(e.message),
     );
   });
+
+  test('a request that sets steps is refused, naming the field: the threshold rule decides how many tokens a step commits', () => {
+    const { engine, prompt } = engineFor(5);
+    for (const steps of [4, 40]) {
+      assert.throws(
+        () => engine.resolve({ prompt, settings: { maxNewTokens: 16, steps, threshold: 0.9 } }),
+        (e: Error) =>
+          e instanceof SettingsError &&
+          e.setting === 'steps' &&
+          /^steps does not apply to Fast-dLLM v2: its threshold rule decides .*; use threshold/.test(e.message),
+      );
+    }
+    // The recipe's sampler spreads steps over its blocks, so the same request is fine there.
+    assert.equal(resolveBlockDiffusionSettings({ maxNewTokens: 16, steps: 4 }, 5, 1024, B).steps, 4);
+    // Resolved settings carry the default count (one token a step), so resolving them again still works.
+    const resolved = engine.resolve({ prompt, settings: { maxNewTokens: 16, threshold: 0.9 } }).settings;
+    assert.deepEqual(resolveBlockDiffusionSettings(resolved, 5, 1024, B, 'fast_dllm_v2'), resolved);
+  });
 });
 
 const PYTHON = '/usr/bin/python3';

@@ -21,7 +21,8 @@ import { proposeToken } from '../diffusion/scoring.ts';
 import { selectPositionsToCommit, type UnmaskingRule } from '../diffusion/unmasking-policy.ts';
 import { engineFromSteps } from '../engine-steps.ts';
 import { withGenerationDefaults } from '../generation-config.ts';
-import type { CommittedToken, DecodingSettings, Engine, GenerateOptions, GenerationRequest, GenerationResult, ResolvedRequest, StopReason } from '../types.ts';
+import type { DecodingSettings, Engine, GenerateOptions, GenerationRequest, GenerationResult, ResolvedRequest, StopReason } from '../types.ts';
+import { createDecodeRun } from './decode-run.ts';
 import type { BlockDiffusionInternals } from './engine.ts';
 import { type BlockContext, createExactBlockCache } from './kv-cache.ts';
 import { canvasEnd, resolveBlockDiffusionSettings } from './settings.ts';
@@ -65,22 +66,8 @@ export function createFastDllmV2Engine(model: LoadedModel, internals: BlockDiffu
 
     const context = createContext(model);
     const canvas: number[] = [...promptIds]; // the prompt, the answer so far, then the current block's masks
-    const forwardMs: number[] = [];
-    const timed = async <T>(forward: () => Promise<T>): Promise<T> => {
-      const t0 = performance.now();
-      const out = await forward();
-      forwardMs.push(performance.now() - t0);
-      return out;
-    };
-    let ttftMs = 0;
-    let step = 0;
-    let cancelled = false;
-    const aborted = () => (cancelled ||= options.signal?.aborted ?? false);
-    const emit = (block: number, committed: CommittedToken[]) => {
-      const elapsedMs = performance.now() - started;
-      if (step === 0) ttftMs = elapsedMs;
-      options.onEvent?.({ type: 'step', step: step++, block, committed, elapsedMs });
-    };
+    const run = createDecodeRun(started, options);
+    const { timed, aborted } = run;
     const firstStop = () => canvas.findIndex((id, i) => i >= prompt && stopIds.includes(id));
     /** A stop id is in the answer with nothing masked before it: the output cannot change. */
     const settled = () => {
@@ -93,7 +80,7 @@ export function createFastDllmV2Engine(model: LoadedModel, internals: BlockDiffu
     const appendToken = (row: Float32Array, block: number) => {
       const tokenId = generated() < minNewTokens ? proposeToken(row, 0, vocab, 'low_confidence', 0, rng, maskId, stopIds).tokenId : argmax(row);
       canvas.push(tokenId);
-      emit(block, [{ position: canvas.length - 1 - prompt, tokenId, text: tokenizer.tokenText(tokenId), confidence: 1 }]);
+      run.emitStep(block, [{ position: canvas.length - 1 - prompt, tokenId, text: tokenizer.tokenText(tokenId), confidence: 1 }]);
     };
 
     let cached = 0;
@@ -102,14 +89,14 @@ export function createFastDllmV2Engine(model: LoadedModel, internals: BlockDiffu
       const last = await timed(() => context.prefill(BigInt64Array.from(promptIds.slice(0, cached), BigInt)));
       if (prompt % blockSize === 0) appendToken(last, 0);
     }
-    for (let block = 0; generated() < cap && !cancelled; block++) {
+    for (let block = 0; generated() < cap && !run.cancelled; block++) {
       if (firstStop() !== -1) break;
       const blockStart = cached; // the block's first canvas position: whole blocks before it are in the cache
       const head = canvas.length - blockStart; // its tokens already known: the prompt's tail or the token from the last block
       canvas.push(...new Array<number>(blockSize - head).fill(maskId));
       options.onEvent?.({ type: 'block', block, start: blockStart + head - prompt, length: blockSize - head, elapsedMs: performance.now() - started });
       const blockIds = () => BigInt64Array.from(canvas.slice(blockStart, blockStart + blockSize), BigInt);
-      for (let sub = 0; sub < blockSize / small && !cancelled; sub++) {
+      for (let sub = 0; sub < blockSize / small && !run.cancelled; sub++) {
         const [from, to] = [blockStart + sub * small, blockStart + (sub + 1) * small];
         if (from - prompt >= cap) break; // decoded after everything before it: it cannot change the output
         for (;;) {
@@ -129,7 +116,7 @@ export function createFastDllmV2Engine(model: LoadedModel, internals: BlockDiffu
             canvas[position] = tokenId;
             return { position: position - prompt, tokenId, text: tokenizer.tokenText(tokenId), confidence };
           });
-          emit(block, committed);
+          run.emitStep(block, committed);
         }
       }
       // Settled, or the cap reached: the clean forward's token would change nothing or be trimmed.
@@ -141,8 +128,8 @@ export function createFastDllmV2Engine(model: LoadedModel, internals: BlockDiffu
     const answer = canvas.slice(prompt, prompt + cap);
     const stop = answer.findIndex((id) => stopIds.includes(id));
     const tokenIds = (stop === -1 ? answer : answer.slice(0, stop)).filter((id) => id !== maskId);
-    const stopReason: StopReason = cancelled ? 'cancelled' : stop === -1 ? 'max_tokens' : 'eos';
-    return buildResult({ tokenizer, tokenIds, stopReason, promptTokens: prompt, settings, started, ttftMs, forwardMs });
+    const stopReason: StopReason = run.cancelled ? 'cancelled' : stop === -1 ? 'max_tokens' : 'eos';
+    return buildResult({ tokenizer, tokenIds, stopReason, promptTokens: prompt, settings, started, ttftMs: run.ttftMs, forwardMs: run.forwardMs });
   }
 
   return engineFromSteps({ kind: 'block_diffusion', modelId: model.info.id, resolveSettings: resolveRequestSettings, decode });

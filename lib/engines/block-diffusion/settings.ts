@@ -2,7 +2,7 @@
 // min tokens) plus what differs here. `maxNewTokens` is a cap, rounded up to whole blocks for the canvas;
 // `steps` is relative to the cap (default = cap: one token per step), spread evenly over the blocks;
 // `blockLength` is the model's block size (trained in); `cache` is no setting (the cache is always exact; only
-// "none", the resolved value, is accepted).
+// "none", the resolved value, is accepted). Fast-dLLM v2 takes no `steps`: its threshold rule decides.
 import type { BlockSampler } from '../../models/diffusion-families.ts';
 import { resolveSettings } from '../settings.ts';
 import { type DecodingSettings, SettingsError } from '../types.ts';
@@ -48,7 +48,17 @@ export function resolveBlockDiffusionSettings(
     throw new SettingsError(`block length must equal the model's block size (${blockSize}), got ${given.blockLength}`);
   }
   // The shared rules, with the whole cap as one "block" so the full-canvas divisibility rules do not apply.
-  const settings = resolveSettings('diffusion', { ...given, blockLength: undefined }, promptTokens, contextLength);
+  // Fast-dLLM v2's steps are checked here, not there, so a wrong one gets this sampler's message.
+  const fastDllm = sampler === 'fast_dllm_v2';
+  const settings = resolveSettings('diffusion', { ...given, blockLength: undefined, ...(fastDllm ? { steps: undefined } : {}) }, promptTokens, contextLength);
+  // Its resolved settings carry the default (one token a step, its rule without a threshold), so resolving them
+  // again still works; any other count would be silently ignored.
+  if (fastDllm && given.steps !== undefined && given.steps !== settings.steps) {
+    throw new SettingsError(
+      `steps does not apply to Fast-dLLM v2: its threshold rule decides how many tokens each step commits; use threshold (got steps ${given.steps})`,
+      'steps',
+    );
+  }
   const end = canvasEnd(promptTokens, settings.maxNewTokens, blockSize, sampler);
   if (end > contextLength) {
     const blocks =

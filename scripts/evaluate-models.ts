@@ -16,6 +16,7 @@ import { BUNDLED_AR_MODEL_ID, BUNDLED_DIFFUSION_MODEL_ID } from '../lib/harness/
 import { type EvalRecord, suiteRecords } from '../lib/harness/eval-records.ts';
 import { type EvalCell, evaluateRecords } from '../lib/harness/evaluate.ts';
 import { FAMILIES } from '../lib/tasks/registry.ts';
+import { UserError } from '../lib/user-error.ts';
 
 const CARD_LENGTHS = [8, 16, 32, 64, 128, 256, 512]; // 512: expand only (the other families end at 256)
 const BLOCK = 32;
@@ -57,8 +58,16 @@ const BLOCK_DIFFUSION_VARIANTS: Variant[] = [
 ];
 const variantsFor = (decoding: string) =>
   decoding === 'diffusion' ? DIFFUSION_VARIANTS : decoding === 'block_diffusion' ? BLOCK_DIFFUSION_VARIANTS : AR_VARIANTS;
+// --variants a,b keeps only those (by name), so a long card evaluation can leave out its slowest tables.
+const chosenVariants = (all: Variant[]) => {
+  const wanted = args.values.get('variants')?.split(',');
+  if (!wanted) return all;
+  const unknown = wanted.filter((name) => !all.some((v) => v.name === name));
+  if (unknown.length > 0) throw new UserError(`--variants: unknown ${unknown.join(', ')} (one of ${all.map((v) => v.name).join(', ')})`);
+  return all.filter((v) => wanted.includes(v.name));
+};
 const AR_EXTRA_TOKENS = 8; // as in models/train/evaluate.py
-const args = parseArgs(process.argv.slice(2), { values: ['n-short', 'n-128', 'n-256', 'threads', 'ep', 'graph-opt', 'models'] });
+const args = parseArgs(process.argv.slice(2), { values: ['n-short', 'n-128', 'n-256', 'threads', 'ep', 'graph-opt', 'models', 'variants'] });
 const session = readSessionSettings(args);
 const nFor = (length: number) =>
   length <= 64 ? intFlag(args, 'n-short', 50, 1) : length <= 128 ? intFlag(args, 'n-128', 20, 1) : intFlag(args, 'n-256', 10, 1);
@@ -71,7 +80,7 @@ for (const id of modelIds) {
   const model = await loadModel(id, session);
   const started = performance.now();
   const variants: Record<string, { describe: string; cells: (EvalCell | { task: string; length: number; n: 0; skipped: string })[] }> = {};
-  for (const variant of variantsFor(model.config.decoding)) {
+  for (const variant of chosenVariants(variantsFor(model.config.decoding))) {
     const cells: (typeof variants)[string]['cells'] = [];
     for (const family of FAMILIES) {
       // add stops at 255 digits; it stands in the 256 column, labelled by its real length.

@@ -14,6 +14,7 @@ import type { IMPORT_FORMAT, ImportedRun } from '../../lib/harness/import.ts';
 import { measureRepeated } from '../../lib/harness/measure.ts';
 import { median } from '../../lib/harness/stats.ts';
 import { UserError } from '../../lib/user-error.ts';
+import { ExecutionProviderError } from '../../lib/engines/execution-providers.ts';
 import { pickItems } from './pick-items.ts';
 
 const USAGE = `Usage: engines-sweep --items FILE --out FILE [--ep cpu|webgpu] [--threads N] [--lengths 16,64,256,512]
@@ -136,6 +137,6 @@ try {
   code = await main(process.argv.slice(2));
 } catch (error) {
   console.error(`engines-sweep: ${(error as Error).message}`);
-  code = error instanceof ProviderFailed ? 3 : error instanceof UserError ? 2 : 1;
+  code = error instanceof ProviderFailed || error instanceof ExecutionProviderError ? 3 : error instanceof UserError ? 2 : 1;
 }
 process.exit(code); // native sessions (a GPU device among them) must not keep the process past its results
